@@ -1,0 +1,65 @@
+# Course platform: `make run` to serve it, `make test` to check it.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+# The first Python >= 3.12 found (override with PYTHON=/path/to/python3).
+PYTHON ?= $(shell for c in python3.14 python3.13 python3.12 python3 \
+	$(HOME)/.pyenv/versions/3.1[2-9]*/bin/python3 /opt/homebrew/bin/python3 /usr/local/bin/python3; do \
+	command -v $$c >/dev/null 2>&1 && $$c -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null \
+	&& { command -v $$c; break; }; done)
+VENV := .venv
+BIN := $(VENV)/bin
+CONTENT ?= content
+
+.PHONY: help run test lint format migrations-check pytest check-content pygments-css clean
+
+help:
+	@echo "make run     serve http://127.0.0.1:8000 with content/ imported (re-imports on change)"
+	@echo "make test    lint, migrations check and the whole test suite"
+	@echo "make lint    ruff check and format check"
+
+$(BIN)/.installed: pyproject.toml
+	@if [ -z "$(PYTHON)" ]; then \
+		echo "No Python 3.12 or newer found. Install one (python.org, 'apt install python3.12'," \
+		     "'brew install python@3.13' or pyenv), or point PYTHON=/path/to/python3.12 at it." >&2; exit 1; fi
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+run: $(BIN)/.installed
+	mkdir -p var
+	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py migrate --no-input
+	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py import_content $(CONTENT)
+	trap 'kill 0' EXIT; \
+	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py import_content $(CONTENT) --watch & \
+	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py runserver 127.0.0.1:8000
+
+lint: $(BIN)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(BIN)/.installed
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+migrations-check: $(BIN)/.installed
+	SECRET_KEY=migrations-check $(BIN)/python manage.py makemigrations --check --dry-run
+
+pytest: $(BIN)/.installed
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+test: lint migrations-check pytest
+
+check-content: $(BIN)/.installed
+	DEBUG=1 $(BIN)/python manage.py import_content $(CONTENT) --check
+
+clean:
+	rm -rf $(VENV) var .pytest_cache
+
+# Code highlighting styles for light and dark themes, from Pygments.
+pygments-css: $(BIN)/.installed
+	{ echo "/* Code highlighting: Pygments 'default' (light) and 'github-dark' (dark). Regenerate with \`make pygments-css\`. */"; \
+	  $(BIN)/pygmentize -S default -f html -a .highlight; \
+	  echo "@media (prefers-color-scheme: dark) {"; \
+	  $(BIN)/pygmentize -S github-dark -f html -a .highlight; echo "}"; } > static/css/pygments.css

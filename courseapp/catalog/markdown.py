@@ -1,0 +1,198 @@
+"""Markdown to sanitized HTML: the one renderer for lessons, questions and cards.
+
+Pure functions: text in, HTML and metadata out, no database. Raw HTML in the source is
+cleaned with nh3, so scripts, event handlers and `javascript:` URLs never reach a page.
+"""
+
+import html
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from posixpath import normpath
+from urllib.parse import urlsplit
+
+import markdown
+import nh3
+from markdown.extensions import Extension
+from markdown.treeprocessors import Treeprocessor
+
+# Bump when the rendered output changes for the same source, so the next import re-renders it.
+RENDERER_VERSION = "1"
+
+EXTENSIONS = [
+    "admonition",
+    "attr_list",
+    "def_list",
+    "footnotes",
+    "sane_lists",
+    "tables",
+    "toc",
+    "pymdownx.details",
+    "pymdownx.highlight",
+    "pymdownx.inlinehilite",
+    "pymdownx.superfences",
+    "pymdownx.tabbed",
+]
+EXTENSION_CONFIGS = {
+    "toc": {"permalink": "#", "permalink_title": "Link to this section", "toc_depth": "2-3"},
+    "tables": {"use_align_attribute": True},
+    "pymdownx.highlight": {"use_pygments": True, "guess_lang": False, "pygments_lang_class": True},
+    "pymdownx.tabbed": {"alternate_style": True},
+}
+
+ALLOWED_TAGS = nh3.ALLOWED_TAGS | {
+    "details", "summary", "input", "label", "div", "span", "pre", "code", "kbd", "mark",
+    "table", "thead", "tbody", "tr", "th", "td", "sup", "sub", "hr", "dl", "dt", "dd",
+}  # fmt: skip
+ALLOWED_ATTRIBUTES = {
+    "*": {"class", "id", "title", "lang"},
+    "a": {"href"},
+    "img": {"src", "alt", "width", "height"},
+    "input": {"type", "name", "id", "checked"},
+    "label": {"for"},
+    "th": {"align", "colspan", "rowspan"},
+    "td": {"align", "colspan", "rowspan"},
+    "ol": {"start"},
+    "details": {"open"},
+}
+
+
+def _only_radio_inputs(tag: str, attribute: str, value: str) -> str | None:
+    # Tabs are radio buttons; no other form control may come from content.
+    if tag == "input" and attribute == "type" and value != "radio":
+        return None
+    return value
+
+
+def sanitize(html_text: str) -> str:
+    return nh3.clean(
+        html_text,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        attribute_filter=_only_radio_inputs,
+        url_schemes={"http", "https", "mailto"},
+        link_rel=None,
+    )
+
+
+@dataclass(frozen=True)
+class Heading:
+    level: int
+    id: str
+    text: str
+
+
+@dataclass
+class Rendered:
+    html: str
+    headings: list[Heading]
+    text: str
+    links: dict[str, str] = field(default_factory=dict)  # link as written -> resolved URL
+    problems: list[tuple[str, str]] = field(default_factory=list)  # (link as written, message)
+
+
+# Resolves a relative link to a Markdown file ("../02-x/01-y.md") to a URL, or None if missing.
+LinkResolver = Callable[[str], str | None]
+
+
+class _LessonLinks(Treeprocessor):
+    def __init__(self, md, resolver: LinkResolver, rendered: Rendered) -> None:
+        super().__init__(md)
+        self.resolver = resolver
+        self.rendered = rendered
+
+    def run(self, root) -> None:
+        for anchor in root.iter("a"):
+            href = anchor.get("href", "")
+            parts = urlsplit(href)
+            if parts.scheme or parts.netloc or not parts.path.endswith(".md"):
+                continue
+            url = self.resolver(normpath(parts.path))
+            if url is None:
+                self.rendered.problems.append((href, f"link to a missing lesson file {href!r}"))
+                continue
+            url += f"#{parts.fragment}" if parts.fragment else ""
+            self.rendered.links[href] = url
+            anchor.set("href", url)
+
+
+class _LessonLinksExtension(Extension):
+    def __init__(self, resolver: LinkResolver, rendered: Rendered) -> None:
+        super().__init__()
+        self.resolver = resolver
+        self.rendered = rendered
+
+    def extendMarkdown(self, md) -> None:
+        md.treeprocessors.register(
+            _LessonLinks(md, self.resolver, self.rendered), "lesson-links", 5
+        )
+
+
+def _no_links(path: str) -> None:
+    return None
+
+
+def render(text: str, *, resolve_link: LinkResolver = _no_links) -> Rendered:
+    """Render a Markdown document to sanitized HTML with its h2/h3 headings and plain text."""
+    rendered = Rendered(html="", headings=[], text="")
+    md = markdown.Markdown(
+        extensions=[*EXTENSIONS, _LessonLinksExtension(resolve_link, rendered)],
+        extension_configs=EXTENSION_CONFIGS,
+    )
+    rendered.html = sanitize(md.convert(text))
+    rendered.headings = list(_flatten(md.toc_tokens))
+    rendered.text = plain_text(rendered.html)
+    return rendered
+
+
+def render_inline(text: str) -> str:
+    """Render a short Markdown snippet (a choice, a card front) without the wrapping paragraph."""
+    html_text = render(text).html.strip()
+    if html_text.startswith("<p>") and html_text.endswith("</p>") and html_text.count("<p>") == 1:
+        return html_text[3:-4]
+    return html_text
+
+
+HEADERLINK_RE = re.compile(r'<a class="headerlink"[^>]*>.*?</a>')
+SPACE_RE = re.compile(r"\s+")
+
+
+def plain_text(html_text: str) -> str:
+    text = nh3.clean(HEADERLINK_RE.sub("", html_text), tags=set())
+    return SPACE_RE.sub(" ", html.unescape(text)).strip()
+
+
+def _flatten(tokens: list[dict]):
+    for token in tokens:
+        name = html.unescape(plain_text(token["name"]))
+        yield Heading(level=token["level"], id=token["id"], text=name)
+        yield from _flatten(token["children"])
+
+
+FENCE_OPEN_RE = re.compile(r"^ {0,3}(?P<mark>`{3,}|~{3,})\s*(?P<info>[^`\s]*)")
+
+
+@dataclass(frozen=True)
+class Fence:
+    start: int  # index of the opening line
+    end: int  # index of the closing line (len(lines) when the fence is never closed)
+    info: str
+
+
+def find_fences(lines: list[str]) -> list[Fence]:
+    """Top-level fenced code blocks of a Markdown source, by line index."""
+    fences: list[Fence] = []
+    index = 0
+    while index < len(lines):
+        opening = FENCE_OPEN_RE.match(lines[index])
+        if not opening:
+            index += 1
+            continue
+        mark = opening["mark"]
+        close_re = re.compile(rf"^ {{0,3}}{mark[0]}{{{len(mark)},}}\s*$")
+        end = next(
+            (i for i in range(index + 1, len(lines)) if close_re.match(lines[i])), len(lines)
+        )
+        fences.append(Fence(index, end, opening["info"].strip("{}. ").lower()))
+        index = end + 1
+    return fences

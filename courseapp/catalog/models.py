@@ -1,0 +1,90 @@
+from django.contrib.postgres.search import SearchVectorField
+from django.db import models
+from django.urls import reverse
+
+
+class CourseQuerySet(models.QuerySet):
+    def visible(self):
+        return self.filter(published=True, archived=False)
+
+
+class Course(models.Model):
+    slug = models.SlugField(unique=True)
+    title = models.CharField(max_length=200)
+    summary = models.TextField(blank=True)
+    order = models.PositiveIntegerField(default=0)
+    published = models.BooleanField(default=True)
+    archived = models.BooleanField(default=False, help_text="Hidden: gone from the content folder.")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = CourseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["order", "title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("catalog:course", args=[self.slug])
+
+
+class Module(models.Model):
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="modules")
+    slug = models.SlugField()
+    title = models.CharField(max_length=200)
+    summary = models.TextField(blank=True)
+    position = models.PositiveIntegerField()
+    archived = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["course", "position", "slug"]
+        constraints = [
+            models.UniqueConstraint(fields=["course", "slug"], name="module_unique_slug_per_course")
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class LessonQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(draft=False, archived=False, module__archived=False)
+
+
+class Lesson(models.Model):
+    """One lesson page; its Markdown is rendered and sanitized once, at import."""
+
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="lessons")
+    module = models.ForeignKey(Module, on_delete=models.CASCADE, related_name="lessons")
+    slug = models.SlugField()
+    title = models.CharField(max_length=200)
+    summary = models.TextField(blank=True)
+    objectives = models.JSONField(default=list, blank=True)
+    minutes = models.PositiveIntegerField(default=1)
+    position = models.PositiveIntegerField(help_text="Order within the module.")
+    sequence = models.PositiveIntegerField(help_text="Order within the course, across modules.")
+    draft = models.BooleanField(default=False)
+    archived = models.BooleanField(default=False, help_text="Hidden: gone from the content folder.")
+    body_html = models.TextField()
+    headings = models.JSONField(default=list, blank=True)
+    search_text = models.TextField(blank=True)
+    search_headings = models.TextField(blank=True)
+    search_vector = SearchVectorField(null=True, editable=False)
+    source_path = models.CharField(max_length=500)
+    source_hash = models.CharField(max_length=64)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = LessonQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["course", "sequence"]
+        constraints = [
+            models.UniqueConstraint(fields=["course", "slug"], name="lesson_unique_slug_per_course")
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("catalog:lesson", args=[self.course.slug, self.slug])

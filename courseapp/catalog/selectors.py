@@ -1,0 +1,147 @@
+"""Reads of the catalog that views share; each runs a fixed number of queries."""
+
+import html
+import re
+from dataclasses import dataclass
+
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+from django.db import connection
+from django.db.models import Count, F, Prefetch, Q, Sum
+from django.shortcuts import get_object_or_404
+
+from courseapp.catalog.models import Course, Lesson, Module
+from courseapp.catalog.sources import QUIZ_MARKER_RE
+from courseapp.quizzes.models import Choice, Question
+
+PUBLISHED_LESSONS = Q(
+    lessons__draft=False, lessons__archived=False, lessons__module__archived=False
+)
+
+
+def catalog_courses() -> list[Course]:
+    """Visible courses with their number of lessons and total reading time."""
+    return list(
+        Course.objects.visible().annotate(
+            lesson_count=Count("lessons", filter=PUBLISHED_LESSONS),
+            total_minutes=Sum("lessons__minutes", filter=PUBLISHED_LESSONS),
+        )
+    )
+
+
+def course_get(slug: str) -> Course:
+    return get_object_or_404(Course.objects.visible(), slug=slug)
+
+
+def course_modules(course: Course) -> list[Module]:
+    """The course's modules in order, each with its published lessons in `lesson_list`."""
+    lessons = Lesson.objects.published().only(
+        "slug", "title", "summary", "minutes", "module_id", "position", "sequence", "course_id"
+    )
+    modules = course.modules.filter(archived=False).prefetch_related(
+        Prefetch("lessons", queryset=lessons, to_attr="lesson_list")
+    )
+    return [module for module in modules if module.lesson_list]
+
+
+@dataclass
+class LessonPage:
+    lesson: Lesson
+    segments: list  # str (HTML) and Question, in reading order
+    questions: list[Question]
+    previous: Lesson | None
+    next: Lesson | None
+
+
+def lesson_page(course: Course, slug: str) -> LessonPage:
+    lesson = get_object_or_404(
+        Lesson.objects.published().select_related("module"), course=course, slug=slug
+    )
+    lesson.course = course
+    choices = Choice.objects.filter(archived=False)
+    questions = {
+        question.key: question
+        for question in lesson.questions.filter(archived=False).prefetch_related(
+            Prefetch("choices", queryset=choices, to_attr="choice_list")
+        )
+    }
+    segments = []
+    for index, part in enumerate(QUIZ_MARKER_RE.split(lesson.body_html)):
+        if index % 2 == 0:
+            segments.append(part)
+        elif part in questions:
+            segments.append(questions[part])
+    neighbours = course.lessons.published().only("slug", "title", "sequence", "course_id")
+    return LessonPage(
+        lesson=lesson,
+        segments=segments,
+        questions=list(questions.values()),
+        previous=neighbours.filter(sequence__lt=lesson.sequence).order_by("-sequence").first(),
+        next=neighbours.filter(sequence__gt=lesson.sequence).order_by("sequence").first(),
+    )
+
+
+@dataclass
+class SearchHit:
+    lesson: Lesson
+    snippet_html: str
+
+
+# Unlikely characters mark the match, so the snippet can be escaped before <mark> goes in.
+START, STOP = "\x02", "\x03"
+MAX_HITS = 30
+
+
+def search_lessons(query: str) -> list[SearchHit]:
+    """Published lessons of visible courses matching `query`, best first, with a snippet."""
+    query = query.strip()[:200]
+    if not query:
+        return []
+    lessons = (
+        Lesson.objects.published()
+        .filter(course__published=True, course__archived=False)
+        .select_related("course", "module")
+    )
+    if connection.vendor == "postgresql":
+        return _search_postgres(lessons, query)
+    return _search_substring(lessons, query)
+
+
+def _search_postgres(lessons, query: str) -> list[SearchHit]:
+    search = SearchQuery(query, search_type="websearch", config="english")
+    hits = (
+        lessons.filter(search_vector=search)
+        .annotate(
+            rank=SearchRank(F("search_vector"), search),
+            snippet=SearchHeadline(
+                "search_text",
+                search,
+                config="english",
+                start_sel=START,
+                stop_sel=STOP,
+                max_words=35,
+                min_words=15,
+                max_fragments=2,
+                fragment_delimiter=" … ",
+            ),
+        )
+        .order_by("-rank", "sequence")[:MAX_HITS]
+    )
+    return [SearchHit(hit, _mark(hit.snippet)) for hit in hits]
+
+
+def _search_substring(lessons, query: str) -> list[SearchHit]:
+    hits = lessons.filter(Q(title__icontains=query) | Q(search_text__icontains=query))
+    results = []
+    for hit in hits.order_by("course__order", "sequence")[:MAX_HITS]:
+        position = hit.search_text.lower().find(query.lower())
+        start = max(0, position - 100)
+        excerpt = (
+            hit.search_text[start : position + len(query) + 100] if position >= 0 else hit.summary
+        )
+        marked = re.sub(re.escape(query), lambda m: f"{START}{m[0]}{STOP}", excerpt, flags=re.I)
+        results.append(SearchHit(hit, _mark(("… " if start else "") + marked)))
+    return results
+
+
+def _mark(snippet: str) -> str:
+    return html.escape(snippet).replace(START, "<mark>").replace(STOP, "</mark>")

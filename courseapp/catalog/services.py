@@ -1,0 +1,245 @@
+"""Writes of the catalog: the content import, the only place content reaches the database."""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.postgres.search import SearchVector
+from django.db import connection, models, transaction
+
+from courseapp.catalog.models import Course, Lesson, Module
+from courseapp.catalog.sources import ContentTree, CourseSource
+from courseapp.flashcards.models import Deck, Flashcard
+from courseapp.quizzes.models import Choice, Question
+
+KINDS = ("courses", "modules", "lessons", "questions", "choices", "decks", "cards")
+
+
+@dataclass
+class Counts:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    archived: int = 0
+
+    def __str__(self) -> str:
+        return (
+            f"{self.created} created, {self.updated} updated, "
+            f"{self.unchanged} unchanged, {self.archived} archived"
+        )
+
+
+@dataclass
+class ImportReport:
+    counts: dict[str, Counts] = field(default_factory=lambda: {kind: Counts() for kind in KINDS})
+
+    @property
+    def changed(self) -> bool:
+        return any(c.created or c.updated or c.archived for c in self.counts.values())
+
+
+@transaction.atomic
+def content_import(*, tree: ContentTree, prune: bool = False) -> ImportReport:
+    """Apply a validated content tree in one transaction: upsert by identity, archive what vanished.
+
+    Nothing is ever deleted: attempts, progress and reviews keep pointing at archived rows.
+    """
+    if tree.errors:
+        raise ValueError("refusing to import a content tree with errors")
+    report = ImportReport()
+    existing = {course.slug: course for course in Course.objects.all()}
+    desired = {source.slug: _course_fields(source) for source in tree.courses}
+    courses = _sync(Course, existing, desired, report.counts["courses"], archive_missing=prune)
+    for source in tree.courses:
+        _import_course(courses[source.slug], source, report)
+    return report
+
+
+def _course_fields(source: CourseSource) -> dict[str, Any]:
+    return {
+        "slug": source.slug,
+        "title": source.title,
+        "summary": source.summary,
+        "order": source.order,
+        "published": source.published,
+    }
+
+
+def _import_course(course: Course, source: CourseSource, report: ImportReport) -> None:
+    modules = _sync(
+        Module,
+        {m.slug: m for m in course.modules.all()},
+        {
+            m.slug: {
+                "course_id": course.pk,
+                "slug": m.slug,
+                "title": m.title,
+                "summary": m.summary,
+                "position": m.position,
+            }
+            for m in source.modules
+        },
+        report.counts["modules"],
+    )
+    lesson_fields = {}
+    pairs = [(module, lesson) for module in source.modules for lesson in module.lessons]
+    for sequence, (module, lesson) in enumerate(pairs, start=1):
+        lesson_fields[lesson.slug] = {
+            "course_id": course.pk,
+            "module_id": modules[module.slug].pk,
+            "slug": lesson.slug,
+            "title": lesson.title,
+            "summary": lesson.summary,
+            "objectives": lesson.objectives,
+            "minutes": lesson.minutes,
+            "position": lesson.position,
+            "sequence": sequence,
+            "draft": lesson.draft,
+            "body_html": lesson.html,
+            "headings": [{"level": h.level, "id": h.id, "text": h.text} for h in lesson.headings],
+            "search_text": lesson.text,
+            "search_headings": " ".join(h.text for h in lesson.headings),
+            "source_path": lesson.path,
+            "source_hash": lesson.content_hash,
+        }
+    lesson_counts = report.counts["lessons"]
+    before = lesson_counts.created + lesson_counts.updated
+    lessons = _sync(
+        Lesson,
+        {lesson.slug: lesson for lesson in course.lessons.all()},
+        lesson_fields,
+        lesson_counts,
+        compare=("source_hash", "module_id", "position", "sequence", "source_path"),
+    )
+    if lesson_counts.created + lesson_counts.updated > before:
+        _index_for_search(course)
+    _import_questions(course, source, lessons, report)
+    _import_decks(course, source, report)
+
+
+def _import_questions(course, source: CourseSource, lessons, report: ImportReport) -> None:
+    desired = {}
+    for lesson in source.lessons:
+        for position, question in enumerate(lesson.questions):
+            desired[question.key] = {
+                "course_id": course.pk,
+                "lesson_id": lessons[lesson.slug].pk,
+                "key": question.key,
+                "type": question.type,
+                "prompt_html": question.prompt_html,
+                "explanation_html": question.explanation_html,
+                "hint_html": question.hint_html,
+                "answer": question.answer,
+                "shuffle": question.shuffle,
+                "position": position,
+            }
+    questions = _sync(
+        Question, {q.key: q for q in course.questions.all()}, desired, report.counts["questions"]
+    )
+    choices = {
+        (choice.question_id, choice.key): choice
+        for choice in Choice.objects.filter(question__course=course)
+    }
+    desired_choices = {}
+    for lesson in source.lessons:
+        for question in lesson.questions:
+            owner = questions[question.key]
+            for choice in question.choices:
+                desired_choices[(owner.pk, choice.key)] = {
+                    "question_id": owner.pk,
+                    "key": choice.key,
+                    "text_html": choice.text_html,
+                    "correct": choice.correct,
+                    "feedback_html": choice.feedback_html,
+                    "position": choice.position,
+                }
+    _sync(Choice, choices, desired_choices, report.counts["choices"])
+
+
+def _import_decks(course, source: CourseSource, report: ImportReport) -> None:
+    decks = _sync(
+        Deck,
+        {deck.slug: deck for deck in course.decks.all()},
+        {
+            d.slug: {
+                "course_id": course.pk,
+                "slug": d.slug,
+                "title": d.title,
+                "summary": d.summary,
+                "position": d.position,
+                "source_hash": d.content_hash,
+            }
+            for d in source.decks
+        },
+        report.counts["decks"],
+    )
+    cards = {
+        (card.deck_id, card.key): card for card in Flashcard.objects.filter(deck__course=course)
+    }
+    desired = {
+        (decks[deck.slug].pk, card.key): {
+            "deck_id": decks[deck.slug].pk,
+            "key": card.key,
+            "front_html": card.front_html,
+            "back_html": card.back_html,
+            "position": card.position,
+        }
+        for deck in source.decks
+        for card in deck.cards
+    }
+    _sync(Flashcard, cards, desired, report.counts["cards"])
+
+
+def _sync(
+    model: type[models.Model],
+    existing: dict,
+    desired: dict[Any, dict[str, Any]],
+    counts: Counts,
+    *,
+    archive_missing: bool = True,
+    compare: tuple[str, ...] | None = None,
+) -> dict:
+    """Create, update or archive rows so that `existing` matches `desired`, in bulk.
+
+    `compare` names the fields that decide whether a row changed (e.g. a content hash);
+    by default every desired field is compared.
+    """
+    rows, to_create, to_update = {}, [], []
+    for key, fields in desired.items():
+        row = existing.get(key)
+        if row is None:
+            row = model(**fields)
+            to_create.append(row)
+        elif row.archived or any(
+            getattr(row, name) != fields[name] for name in (compare or fields)
+        ):
+            for name, value in fields.items():
+                setattr(row, name, value)
+            row.archived = False
+            to_update.append(row)
+        else:
+            counts.unchanged += 1
+        rows[key] = row
+    vanished = [row for key, row in existing.items() if key not in desired and not row.archived]
+    if archive_missing:
+        for row in vanished:
+            row.archived = True
+        counts.archived += len(vanished)
+    model.objects.bulk_create(to_create)
+    update_fields = sorted({*next(iter(desired.values()), {}), "archived"})
+    changed = to_update + (vanished if archive_missing else [])
+    if changed:
+        model.objects.bulk_update(changed, update_fields, batch_size=200)
+    counts.created += len(to_create)
+    counts.updated += len(to_update)
+    return rows
+
+
+def _index_for_search(course: Course) -> None:
+    # Full-text search is PostgreSQL's; other databases fall back to substring search.
+    if connection.vendor != "postgresql":
+        return
+    course.lessons.update(
+        search_vector=SearchVector("title", weight="A", config="english")
+        + SearchVector("search_headings", weight="B", config="english")
+        + SearchVector("search_text", weight="C", config="english")
+    )

@@ -1,0 +1,441 @@
+"""Read a content folder into validated, rendered sources (pure: files in, values out).
+
+Everything is parsed and checked before anything is written; every problem is collected as a
+ContentError with its file and line.
+"""
+
+import hashlib
+import json
+import math
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from courseapp.catalog.markdown import RENDERER_VERSION, Heading, find_fences, plain_text, render
+from courseapp.catalog.yaml_source import (
+    SLUG_RE,
+    ContentError,
+    Lines,
+    YamlSyntaxError,
+    check_keys,
+    load_yaml,
+    split_front_matter,
+)
+from courseapp.flashcards.parsing import CardSource, parse_cards
+from courseapp.quizzes.parsing import QuestionSource, parse_question
+
+RESERVED_LESSON_SLUGS = {"flashcards", "insights"}
+NUMBERED_RE = re.compile(r"^(?P<number>\d+)-(?P<slug>.+)$")
+WORDS_PER_MINUTE = 200
+QUIZ_MARKER = "<!-- quiz:{key} -->"
+QUIZ_MARKER_RE = re.compile(r"<!-- quiz:([a-z0-9-]+) -->")
+_QUIZ_SLOT = "QUIZ-SLOT-7f3a-{key}"
+
+COURSE_KEYS = ({"title"}, {"title", "summary", "order", "published"})
+MODULE_KEYS = ({"title"}, {"title", "summary"})
+LESSON_KEYS = ({"title"}, {"title", "summary", "minutes", "objectives", "draft"})
+DECK_KEYS = ({"title"}, {"title", "summary"})
+
+
+@dataclass
+class LessonSource:
+    slug: str
+    title: str
+    path: str
+    position: int
+    content_hash: str
+    summary: str = ""
+    minutes: int = 1
+    objectives: list[str] = field(default_factory=list)
+    draft: bool = False
+    html: str = ""
+    headings: list[Heading] = field(default_factory=list)
+    text: str = ""
+    questions: list[QuestionSource] = field(default_factory=list)
+
+
+@dataclass
+class ModuleSource:
+    slug: str
+    title: str
+    position: int
+    summary: str = ""
+    lessons: list[LessonSource] = field(default_factory=list)
+
+
+@dataclass
+class DeckSource:
+    slug: str
+    title: str
+    position: int
+    content_hash: str
+    summary: str = ""
+    cards: list[CardSource] = field(default_factory=list)
+
+
+@dataclass
+class CourseSource:
+    slug: str
+    title: str
+    summary: str = ""
+    order: int = 0
+    published: bool = True
+    modules: list[ModuleSource] = field(default_factory=list)
+    decks: list[DeckSource] = field(default_factory=list)
+
+    @property
+    def lessons(self) -> list[LessonSource]:
+        return [lesson for module in self.modules for lesson in module.lessons]
+
+
+@dataclass
+class ContentTree:
+    courses: list[CourseSource] = field(default_factory=list)
+    errors: list[ContentError] = field(default_factory=list)
+    files: int = 0
+
+
+@dataclass
+class _FrontMatter:
+    data: dict
+    body: str
+    body_line: int
+    lines: Lines = field(default_factory=lambda: Lines({}, 2))
+
+
+def read_content(root: Path, *, on_file: Callable[[int, int], None] | None = None) -> ContentTree:
+    """Read every course under `root` (or `root` itself if it holds a course.md)."""
+    folders = [root] if (root / "course.md").exists() else _course_folders(root)
+    tree = ContentTree()
+    plans = [_CoursePlan(folder, tree.errors) for folder in folders]
+    total = sum(len(plan.files) for plan in plans)
+    for plan in plans:
+        course = plan.read(lambda: _count(tree, total, on_file))
+        if course:
+            tree.courses.append(course)
+    tree.errors.sort()
+    return tree
+
+
+def _count(tree: ContentTree, total: int, on_file) -> None:
+    tree.files += 1
+    if on_file:
+        on_file(tree.files, total)
+
+
+def _course_folders(root: Path) -> list[Path]:
+    return sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith((".", "_")))
+
+
+def _display(path: Path) -> str:
+    return str(path)
+
+
+class _CoursePlan:
+    """The files of one course folder, checked for layout before any of them is parsed."""
+
+    def __init__(self, folder: Path, errors: list[ContentError]) -> None:
+        self.folder = folder
+        self.errors = errors
+        self.modules: list[tuple[int, str, Path]] = []
+        self.lessons: dict[Path, list[tuple[int, str, Path]]] = {}
+        self.decks: list[Path] = []
+        self.files: list[Path] = []
+        self._scan()
+
+    def _error(self, path: Path, line: int, message: str) -> None:
+        self.errors.append(ContentError(_display(path), line, message))
+
+    def _scan(self) -> None:
+        folder = self.folder
+        if not SLUG_RE.match(folder.name):
+            self._error(
+                folder / "course.md", 1, f"course folder name {folder.name!r} is not a slug"
+            )
+        if not (folder / "course.md").is_file():
+            self._error(folder / "course.md", 1, "missing course.md (front matter: title, summary)")
+            return
+        self.files.append(folder / "course.md")
+        for entry in sorted(folder.iterdir()):
+            if entry.name.startswith(".") or entry.name == "course.md":
+                continue
+            if entry.is_dir() and entry.name == "flashcards":
+                self.decks = sorted(p for p in entry.iterdir() if p.suffix == ".md")
+                self.files += self.decks
+            elif entry.is_dir():
+                self._scan_module(entry)
+            elif entry.suffix == ".md":
+                self._error(
+                    entry,
+                    1,
+                    "unexpected file: lessons live in module folders (NN-module/NN-lesson.md)",
+                )
+        self._check_lesson_slugs()
+
+    def _scan_module(self, folder: Path) -> None:
+        numbered = _numbered(folder.name)
+        if numbered is None:
+            self._error(folder, 1, "module folder must be named NN-slug (e.g. 01-basics)")
+            return
+        self.modules.append((*numbered, folder))
+        lessons = self.lessons.setdefault(folder, [])
+        if (folder / "module.md").is_file():
+            self.files.append(folder / "module.md")
+        for entry in sorted(folder.iterdir()):
+            if entry.suffix != ".md" or entry.name == "module.md":
+                continue
+            numbered = _numbered(entry.stem)
+            if numbered is None:
+                self._error(entry, 1, "lesson file must be named NN-slug.md (e.g. 01-intro.md)")
+                continue
+            lessons.append((*numbered, entry))
+            self.files.append(entry)
+
+    def _check_lesson_slugs(self) -> None:
+        seen: dict[str, Path] = {}
+        for _, slug, path in sorted(item for items in self.lessons.values() for item in items):
+            if slug in RESERVED_LESSON_SLUGS:
+                self._error(path, 1, f"lesson slug {slug!r} is reserved (it is a page of its own)")
+            elif slug in seen:
+                self._error(
+                    path, 1, f"lesson slug {slug!r} is already used by {_display(seen[slug])}"
+                )
+            seen[slug] = path
+        module_slugs = [slug for _, slug, _ in self.modules]
+        for _, slug, path in self.modules:
+            if module_slugs.count(slug) > 1:
+                self._error(path, 1, f"module slug {slug!r} is used by more than one folder")
+
+    def read(self, counted: Callable[[], None]) -> CourseSource | None:
+        if not (self.folder / "course.md").is_file():
+            return None
+        meta = self._front_matter(self.folder / "course.md", COURSE_KEYS)
+        counted()
+        course = CourseSource(
+            slug=self.folder.name,
+            title=str(meta.data.get("title", self.folder.name)),
+            summary=str(meta.data.get("summary", "")),
+            order=self._typed(meta, "order", int, 0, self.folder / "course.md"),
+            published=self._typed(meta, "published", bool, True, self.folder / "course.md"),
+        )
+        urls = {
+            PurePosixPath(
+                path.relative_to(self.folder).as_posix()
+            ): f"/courses/{course.slug}/{slug}/"
+            for items in self.lessons.values()
+            for _, slug, path in items
+        }
+        for number, slug, folder in sorted(self.modules):
+            course.modules.append(self._read_module(number, slug, folder, urls, counted))
+        for position, path in enumerate(self.decks):
+            deck = self._read_deck(position, path)
+            counted()
+            if deck:
+                course.decks.append(deck)
+        self._check_question_ids(course)
+        return course
+
+    def _read_module(self, number, slug, folder, urls, counted) -> ModuleSource:
+        module = ModuleSource(slug=slug, title=slug.replace("-", " ").capitalize(), position=number)
+        if (folder / "module.md").is_file():
+            meta = self._front_matter(folder / "module.md", MODULE_KEYS)
+            counted()
+            module.title = str(meta.data.get("title", module.title))
+            module.summary = str(meta.data.get("summary", ""))
+        for lesson_number, lesson_slug, path in sorted(self.lessons[folder]):
+            lesson = self._read_lesson(lesson_number, lesson_slug, path, urls)
+            counted()
+            if lesson:
+                module.lessons.append(lesson)
+        return module
+
+    def _read_lesson(self, number: int, slug: str, path: Path, urls) -> LessonSource | None:
+        raw = path.read_bytes()
+        meta = self._front_matter(path, LESSON_KEYS, raw.decode("utf-8", errors="replace"))
+        lesson = LessonSource(
+            slug=slug,
+            title=str(meta.data.get("title", slug)),
+            path=_display(path),
+            position=number,
+            content_hash="",
+            summary=str(meta.data.get("summary", "")),
+            draft=self._typed(meta, "draft", bool, False, path),
+            objectives=self._objectives(meta, path),
+        )
+        body, questions = self._extract_quizzes(meta.body, path, meta.body_line)
+        lesson.questions = questions
+        here = PurePosixPath(path.relative_to(self.folder).as_posix()).parent
+
+        def resolve(link: str) -> str | None:
+            target = PurePosixPath(_normalize(here / link))
+            return urls.get(target)
+
+        rendered = render(body, resolve_link=resolve)
+        for href, message in rendered.problems:
+            self._error(path, _line_of(raw.decode("utf-8", "replace"), href), message)
+        lesson.html = _place_quizzes(rendered.html, questions)
+        lesson.headings = rendered.headings
+        lesson.text = plain_text(lesson.html)
+        words = len(rendered.text.split())
+        lesson.minutes = self._typed(
+            meta, "minutes", int, max(1, math.ceil(words / WORDS_PER_MINUTE)), path
+        )
+        lesson.content_hash = _hash(
+            raw, RENDERER_VERSION, json.dumps(rendered.links, sort_keys=True)
+        )
+        return lesson
+
+    def _extract_quizzes(
+        self, body: str, path: Path, body_line: int
+    ) -> tuple[str, list[QuestionSource]]:
+        lines = body.splitlines()
+        questions: list[QuestionSource] = []
+        for fence in reversed([f for f in find_fences(lines) if f.info == "quiz"]):
+            if fence.end == len(lines):
+                self._error(path, body_line + fence.start, "quiz fence is never closed")
+                continue
+            text = "\n".join(lines[fence.start + 1 : fence.end])
+            question, errors = parse_question(
+                text, path=_display(path), first_line=body_line + fence.start + 1
+            )
+            self.errors.extend(errors)
+            if question:
+                questions.insert(0, question)
+                token = _QUIZ_SLOT.format(key=question.key)
+                lines[fence.start : fence.end + 1] = ["", token, ""]
+            else:
+                lines[fence.start : fence.end + 1] = [""]
+        return "\n".join(lines), questions
+
+    def _read_deck(self, position: int, path: Path) -> DeckSource | None:
+        numbered = _numbered(path.stem)
+        slug = numbered[1] if numbered else path.stem
+        if not SLUG_RE.match(slug):
+            self._error(path, 1, f"deck file name {path.name!r} is not a slug")
+            return None
+        raw = path.read_bytes()
+        meta = self._front_matter(path, DECK_KEYS, raw.decode("utf-8", errors="replace"))
+        body = parse_cards(meta.body, path=_display(path), first_line=meta.body_line)
+        self.errors.extend(body.errors)
+        return DeckSource(
+            slug=slug,
+            title=str(meta.data.get("title", slug)),
+            summary=str(meta.data.get("summary", "")),
+            position=numbered[0] if numbered else position,
+            content_hash=_hash(raw, RENDERER_VERSION),
+            cards=body.cards,
+        )
+
+    def _check_question_ids(self, course: CourseSource) -> None:
+        seen: dict[str, str] = {}
+        for lesson in course.lessons:
+            for question in lesson.questions:
+                if question.key in seen:
+                    self.errors.append(
+                        ContentError(
+                            lesson.path,
+                            question.line,
+                            f"question id {question.key!r} is already used in {seen[question.key]}",
+                        )
+                    )
+                seen.setdefault(question.key, lesson.path)
+
+    def _front_matter(self, path: Path, keys, text: str | None = None) -> _FrontMatter:
+        text = path.read_text(encoding="utf-8", errors="replace") if text is None else text
+        yaml_text, body, body_line = split_front_matter(text)
+        where = _display(path)
+        if yaml_text is None:
+            self._error(
+                path, 1, "missing front matter: start the file with '---', title: ..., '---'"
+            )
+            return _FrontMatter({}, text, 1)
+        try:
+            data, lines, duplicates = load_yaml(yaml_text, first_line=2)
+        except YamlSyntaxError as error:
+            self._error(path, error.line, f"front matter: {error.message}")
+            return _FrontMatter({}, body, body_line)
+        for line, message in duplicates:
+            self._error(path, line, f"front matter: {message}")
+        if not isinstance(data, dict):
+            self._error(path, 2, "front matter must be a YAML mapping (key: value lines)")
+            return _FrontMatter({}, body, body_line)
+        required, allowed = keys
+        self.errors.extend(
+            check_keys(
+                data,
+                required=required,
+                allowed=allowed,
+                lines=lines,
+                path=where,
+                what="front-matter",
+            )
+        )
+        for name in ("title", "summary"):
+            if name in data and not (isinstance(data[name], str) and data[name].strip()):
+                self._error(path, lines.at(name), f"front matter: {name} must be non-empty text")
+        return _FrontMatter(data, body, body_line, lines)
+
+    def _typed(self, meta: _FrontMatter, name: str, kind: type, default, path: Path):
+        if name not in meta.data:
+            return default
+        value = meta.data[name]
+        valid = isinstance(value, kind) and (kind is bool or not isinstance(value, bool))
+        if not valid or (kind is int and value < 0):
+            expected = "true or false" if kind is bool else "a whole number ≥ 0"
+            self._error(
+                path, meta.lines.at(name), f"front matter: {name} must be {expected}, not {value!r}"
+            )
+            return default
+        return value
+
+    def _objectives(self, meta: _FrontMatter, path: Path) -> list[str]:
+        value = meta.data.get("objectives", [])
+        if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+            self._error(
+                path,
+                meta.lines.at("objectives"),
+                "front matter: objectives must be a list of text items",
+            )
+            return []
+        return value
+
+
+def _numbered(name: str) -> tuple[int, str] | None:
+    match = NUMBERED_RE.match(name)
+    if not match or not SLUG_RE.match(match["slug"]):
+        return None
+    return int(match["number"]), match["slug"]
+
+
+def _normalize(path: PurePosixPath) -> str:
+    parts: list[str] = []
+    for part in path.parts:
+        if part == "..":
+            if parts:
+                parts.pop()
+        elif part != ".":
+            parts.append(part)
+    return "/".join(parts)
+
+
+def _line_of(text: str, needle: str) -> int:
+    for number, line in enumerate(text.splitlines(), start=1):
+        if needle in line:
+            return number
+    return 1
+
+
+def _place_quizzes(html: str, questions: list[QuestionSource]) -> str:
+    for question in questions:
+        token = _QUIZ_SLOT.format(key=question.key)
+        html = html.replace(f"<p>{token}</p>", QUIZ_MARKER.format(key=question.key))
+    return html
+
+
+def _hash(*parts: bytes | str) -> str:
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(part if isinstance(part, bytes) else part.encode())
+        digest.update(b"\0")
+    return digest.hexdigest()

@@ -1,0 +1,58 @@
+from django.db import models
+
+
+class QuestionType(models.TextChoices):
+    SINGLE = "single", "Single choice"
+    MULTIPLE = "multiple", "Multiple choice"
+    TRUE_FALSE = "true_false", "True or false"
+    TEXT = "text", "Short text"
+    NUMERIC = "numeric", "Number"
+    ORDER = "order", "Put in order"
+
+
+class Question(models.Model):
+    """A question embedded in a lesson; its identity is its id within the course."""
+
+    course = models.ForeignKey("catalog.Course", on_delete=models.CASCADE, related_name="questions")
+    lesson = models.ForeignKey("catalog.Lesson", on_delete=models.CASCADE, related_name="questions")
+    key = models.SlugField(max_length=100)
+    type = models.CharField(max_length=20, choices=QuestionType)
+    prompt_html = models.TextField()
+    explanation_html = models.TextField(blank=True)
+    hint_html = models.TextField(blank=True)
+    answer = models.JSONField(default=dict, blank=True, help_text="The key of non-choice types.")
+    shuffle = models.BooleanField(default=False)
+    position = models.PositiveIntegerField()
+    archived = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["lesson", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["course", "key"], name="question_unique_key_per_course")
+        ]
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class Choice(models.Model):
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="choices")
+    key = models.SlugField(max_length=100)
+    text_html = models.TextField()
+    correct = models.BooleanField(default=False)
+    feedback_html = models.TextField(blank=True)
+    position = models.PositiveIntegerField(
+        help_text="Authored order; for order questions, the key."
+    )
+    archived = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["question", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["question", "key"], name="choice_unique_key_per_question"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.key

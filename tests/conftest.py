@@ -1,0 +1,32 @@
+import shutil
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from courseapp.catalog.models import Course
+
+FIXTURE_CONTENT = Path(__file__).parent / "fixtures" / "content"
+
+
+@pytest.fixture(autouse=True)
+def _plain_static_storage(settings):
+    # Pages render {% static %} without a collectstatic manifest in tests.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture
+def content_root(tmp_path) -> Path:
+    """A writable copy of the demo content, for tests that edit files."""
+    root = tmp_path / "content"
+    shutil.copytree(FIXTURE_CONTENT, root)
+    return root
+
+
+@pytest.fixture
+def demo_course(db, content_root) -> Course:
+    call_command("import_content", str(content_root), verbosity=0, stdout=None)
+    return Course.objects.get(slug="demo")

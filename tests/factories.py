@@ -1,0 +1,38 @@
+"""Small factories for rows the import normally writes, for tests that need many of them."""
+
+import factory
+
+from courseapp.catalog.models import Course, Lesson, Module
+
+
+class CourseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Course
+
+    slug = factory.Sequence(lambda n: f"course-{n}")
+    title = factory.Sequence(lambda n: f"Course {n}")
+
+
+class ModuleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Module
+
+    course = factory.SubFactory(CourseFactory)
+    slug = factory.Sequence(lambda n: f"module-{n}")
+    title = factory.Sequence(lambda n: f"Module {n}")
+    position = factory.Sequence(int)
+
+
+class LessonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Lesson
+
+    module = factory.SubFactory(ModuleFactory)
+    course = factory.SelfAttribute("module.course")
+    slug = factory.Sequence(lambda n: f"lesson-{n}")
+    title = factory.Sequence(lambda n: f"Lesson {n}")
+    position = factory.Sequence(int)
+    sequence = factory.Sequence(int)
+    body_html = "<p>Body</p>"
+    source_path = "x.md"
+    source_hash = "0" * 64

@@ -1,0 +1,199 @@
+"""The import contract: upsert by identity, skip unchanged, archive, one transaction, summary."""
+
+import io
+import shutil
+
+import pytest
+from django.core.management import call_command
+
+from courseapp.catalog.models import Course, Lesson, Module
+from courseapp.flashcards.models import Deck, Flashcard
+from courseapp.quizzes.models import Choice, Question
+
+
+def run_import(root, *args: str) -> str:
+    out = io.StringIO()
+    call_command("import_content", str(root), *args, stdout=out, stderr=io.StringIO())
+    return out.getvalue()
+
+
+def test_first_import_creates_everything(db, content_root):
+    output = run_import(content_root)
+    assert "lessons:    3 created, 0 updated, 0 unchanged, 0 archived" in output
+    assert "questions:  6 created" in output
+    assert "cards:      2 created" in output
+    course = Course.objects.get(slug="demo")
+    assert [lesson.slug for lesson in course.lessons.all()] == ["welcome", "commands", "ordering"]
+    assert Lesson.objects.get(slug="ordering").module.slug == "going-further"
+    assert Flashcard.objects.get(key="what-is-a-container").deck.slug == "basics"
+
+
+def test_second_run_reports_no_changes(db, content_root):
+    run_import(content_root)
+    output = run_import(content_root)
+    assert "no changes" in output
+    for kind in ("courses", "modules", "lessons", "questions", "choices", "decks", "cards"):
+        assert f"{kind + ':':<11} 0 created, 0 updated" in output
+    assert "0 archived" in output
+
+
+def test_check_validates_without_writing(db, content_root):
+    output = run_import(content_root, "--check")
+    assert "no errors" in output
+    assert not Course.objects.exists()
+
+
+def test_changed_file_is_updated_and_others_unchanged(db, content_root):
+    run_import(content_root)
+    path = content_root / "demo" / "01-first-steps" / "02-commands.md"
+    path.write_text(path.read_text().replace("quokka", "wombat"))
+    output = run_import(content_root)
+    assert "lessons:    0 created, 1 updated, 2 unchanged" in output
+    assert "wombat" in Lesson.objects.get(slug="commands").body_html
+
+
+def test_moving_a_lesson_to_another_module_keeps_its_identity(db, content_root):
+    run_import(content_root)
+    lesson = Lesson.objects.get(slug="commands")
+    question_ids = set(lesson.questions.values_list("pk", flat=True))
+    demo = content_root / "demo"
+    shutil.move(
+        demo / "01-first-steps" / "02-commands.md", demo / "02-going-further" / "05-commands.md"
+    )
+    (demo / "01-first-steps" / "01-welcome.md").write_text(
+        (demo / "01-first-steps" / "01-welcome.md")
+        .read_text()
+        .replace("02-commands.md", "../02-going-further/05-commands.md")
+    )
+    run_import(content_root)
+    moved = Lesson.objects.get(slug="commands")
+    assert moved.pk == lesson.pk
+    assert moved.module.slug == "going-further"
+    assert set(moved.questions.values_list("pk", flat=True)) == question_ids
+    assert [lesson.slug for lesson in Course.objects.get().lessons.all()] == [
+        "welcome",
+        "ordering",
+        "commands",
+    ]
+
+
+def test_removed_lesson_and_question_are_archived_not_deleted(db, content_root):
+    run_import(content_root)
+    demo = content_root / "demo"
+    shutil.rmtree(demo / "02-going-further")
+    (demo / "01-first-steps" / "01-welcome.md").unlink()
+    (demo / "01-first-steps" / "02-commands.md").write_text(
+        "---\ntitle: Commands\n---\n\nNo quiz left.\n"
+    )
+    output = run_import(content_root)
+    assert "lessons:    0 created, 1 updated, 0 unchanged, 2 archived" in output
+    assert "modules:    0 created, 0 updated, 1 unchanged, 1 archived" in output
+    assert "questions:  0 created, 0 updated, 0 unchanged, 6 archived" in output
+    assert Lesson.objects.filter(archived=True).count() == 2
+    assert Question.objects.count() == 6 and not Question.objects.filter(archived=False).exists()
+    assert Choice.objects.count() == 8
+    assert Module.objects.get(slug="going-further").archived
+
+
+def test_a_restored_file_is_unarchived(db, content_root):
+    run_import(content_root)
+    lesson = content_root / "demo" / "02-going-further" / "01-ordering.md"
+    text = lesson.read_text()
+    lesson.unlink()
+    run_import(content_root)
+    lesson.write_text(text)
+    run_import(content_root)
+    assert not Lesson.objects.get(slug="ordering").archived
+    assert not Question.objects.get(key="lifecycle-order").archived
+
+
+def test_card_rewording_keeps_the_card_and_removed_cards_are_archived(db, content_root):
+    run_import(content_root)
+    card = Flashcard.objects.get(key="image")
+    deck = content_root / "demo" / "flashcards" / "basics.md"
+    deck.write_text(
+        deck.read_text()
+        .replace("What is an image?", "Define an image")
+        .split("## What is a container?")[0]
+    )
+    run_import(content_root)
+    card.refresh_from_db()
+    assert "Define an image" in card.front_html
+    assert Flashcard.objects.get(key="what-is-a-container").archived
+
+
+def test_course_absent_from_root_is_kept_unless_pruned(db, content_root, tmp_path):
+    run_import(content_root)
+    other = tmp_path / "other"
+    (other / "solo" / "01-only").mkdir(parents=True)
+    (other / "solo" / "course.md").write_text("---\ntitle: Solo\n---\n")
+    (other / "solo" / "01-only" / "01-one.md").write_text("---\ntitle: One\n---\n\nHello.\n")
+    run_import(other)
+    assert not Course.objects.get(slug="demo").archived
+    output = run_import(other, "--prune")
+    assert "courses:    0 created, 0 updated, 1 unchanged, 1 archived" in output
+    assert Course.objects.get(slug="demo").archived
+    assert Lesson.objects.filter(course__slug="demo").count() == 3
+
+
+def test_a_single_course_folder_can_be_imported(db, content_root):
+    run_import(content_root / "demo")
+    assert Course.objects.get().slug == "demo"
+
+
+def test_quiz_key_and_choices_are_stored_but_not_in_the_lesson_html(db, content_root):
+    run_import(content_root)
+    welcome = Lesson.objects.get(slug="welcome")
+    assert "<!-- quiz:image-vs-container -->" in welcome.body_html
+    assert "read-only template; a container" not in welcome.body_html
+    question = Question.objects.get(key="image-vs-container")
+    assert [(c.key, c.correct) for c in question.choices.all()] == [
+        ("template", True),
+        ("same", False),
+    ]
+    assert Question.objects.get(key="list-command").answer["accept"] == [
+        "docker ps",
+        "docker container ls",
+    ]
+    assert Question.objects.get(key="port-number").answer == {"answer": 80, "tolerance": 0}
+    order = Question.objects.get(key="lifecycle-order")
+    assert order.shuffle and list(order.choices.values_list("key", flat=True)) == [
+        "pull",
+        "create",
+        "start",
+    ]
+
+
+def test_relative_links_become_lesson_urls(db, content_root):
+    run_import(content_root)
+    assert 'href="/courses/demo/commands/#running"' in Lesson.objects.get(slug="welcome").body_html
+    assert 'href="/courses/demo/welcome/"' in Lesson.objects.get(slug="ordering").body_html
+
+
+def test_renaming_a_linked_lesson_rerenders_the_linking_lesson(db, content_root):
+    run_import(content_root)
+    demo = content_root / "demo" / "01-first-steps"
+    shutil.move(demo / "02-commands.md", demo / "02-cli.md")
+    welcome = demo / "01-welcome.md"
+    welcome.write_text(welcome.read_text().replace("02-commands.md", "02-cli.md"))
+    run_import(content_root)
+    assert 'href="/courses/demo/cli/#running"' in Lesson.objects.get(slug="welcome").body_html
+
+
+def test_import_is_one_transaction(db, content_root, monkeypatch):
+    from courseapp.catalog import services
+
+    def explode(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(services, "_import_decks", explode)
+    with pytest.raises(RuntimeError):
+        run_import(content_root)
+    assert not Course.objects.exists() and not Lesson.objects.exists()
+    assert not Deck.objects.exists()
+
+
+def test_progress_bar_only_on_a_terminal(db, content_root):
+    err = io.StringIO()
+    call_command("import_content", str(content_root), stdout=io.StringIO(), stderr=err)
+    assert "[" not in err.getvalue()
