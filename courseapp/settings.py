@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.postgres",
     "django_htmx",
+    "courseapp.accounts",
     "courseapp.catalog",
     "courseapp.quizzes",
     "courseapp.flashcards",
@@ -156,6 +157,20 @@ SECURE_CSP = {
 
 # Requests bigger than this are refused before a view sees them (answers are small).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 64 * 1024
+
+# Password reset mail: printed to the console in development, SMTP from the environment otherwise.
+EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "courses@localhost")
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "catalog:index"

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.urls import reverse
@@ -15,6 +16,12 @@ class Course(models.Model):
     order = models.PositiveIntegerField(default=0)
     published = models.BooleanField(default=True)
     archived = models.BooleanField(default=False, help_text="Hidden: gone from the content folder.")
+    instructors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="taught_courses",
+        help_text="They see this course's insights.",
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = CourseQuerySet.as_manager()
