@@ -4,5 +4,6 @@ from django.urls import include, path
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("courseapp.accounts.urls")),
+    path("courses/<slug:course_slug>/questions/", include("courseapp.quizzes.urls")),
     path("", include("courseapp.catalog.urls")),
 ]

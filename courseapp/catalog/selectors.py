@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404
 
 from courseapp.catalog.models import Course, Lesson, Module
 from courseapp.catalog.sources import QUIZ_MARKER_RE
-from courseapp.quizzes.models import Choice, Question
+from courseapp.quizzes.selectors import QuestionView, lesson_questions, question_views
 
 PUBLISHED_LESSONS = Q(
     lessons__draft=False, lessons__archived=False, lessons__module__archived=False
@@ -46,35 +46,29 @@ def course_modules(course: Course) -> list[Module]:
 @dataclass
 class LessonPage:
     lesson: Lesson
-    segments: list  # str (HTML) and Question, in reading order
-    questions: list[Question]
+    segments: list  # HTML strings and QuestionViews, in reading order
+    questions: list[QuestionView]
     previous: Lesson | None
     next: Lesson | None
 
 
-def lesson_page(course: Course, slug: str) -> LessonPage:
+def lesson_page(course: Course, slug: str, user) -> LessonPage:
     lesson = get_object_or_404(
         Lesson.objects.published().select_related("module"), course=course, slug=slug
     )
     lesson.course = course
-    choices = Choice.objects.filter(archived=False)
-    questions = {
-        question.key: question
-        for question in lesson.questions.filter(archived=False).prefetch_related(
-            Prefetch("choices", queryset=choices, to_attr="choice_list")
-        )
-    }
+    views = question_views(lesson_questions(lesson, user), user)
     segments = []
     for index, part in enumerate(QUIZ_MARKER_RE.split(lesson.body_html)):
         if index % 2 == 0:
             segments.append(part)
-        elif part in questions:
-            segments.append(questions[part])
+        elif part in views:
+            segments.append(views[part])
     neighbours = course.lessons.published().only("slug", "title", "sequence", "course_id")
     return LessonPage(
         lesson=lesson,
         segments=segments,
-        questions=list(questions.values()),
+        questions=list(views.values()),
         previous=neighbours.filter(sequence__lt=lesson.sequence).order_by("-sequence").first(),
         next=neighbours.filter(sequence__gt=lesson.sequence).order_by("sequence").first(),
     )

@@ -28,7 +28,7 @@ def course_outline(request: HttpRequest, course_slug: str) -> HttpResponse:
 @require_GET
 def lesson_detail(request: HttpRequest, course_slug: str, lesson_slug: str) -> HttpResponse:
     course = selectors.course_get(course_slug)
-    page = selectors.lesson_page(course, lesson_slug)
+    page = selectors.lesson_page(course, lesson_slug, request.user)
     return render(
         request, "catalog/lesson.html", {"course": course, "page": page, "lesson": page.lesson}
     )

@@ -1,4 +1,6 @@
+from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 
 class QuestionType(models.TextChoices):
@@ -56,3 +58,25 @@ class Choice(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class Attempt(models.Model):
+    """One submission or reveal; append-only, never updated or deleted by the application."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="attempts"
+    )
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="attempts")
+    answer = models.JSONField(
+        null=True, blank=True, help_text="Choice ids, text or number as sent."
+    )
+    correct = models.BooleanField()
+    revealed = models.BooleanField(default=False, help_text="The student pressed Show answer.")
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["user", "question", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.question} · {'correct' if self.correct else 'incorrect'}"

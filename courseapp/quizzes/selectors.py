@@ -1,0 +1,123 @@
+"""Reads of the quizzes app shared by the lesson page and the answer views."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Exists, OuterRef, Prefetch, Subquery
+from django.shortcuts import get_object_or_404
+
+from courseapp.catalog.models import Course, Lesson
+from courseapp.quizzes.answers import display_order
+from courseapp.quizzes.models import Attempt, Choice, Question
+
+
+@dataclass
+class QuestionView:
+    """A question as one student sees it: choices in their order, their latest attempt."""
+
+    question: Question
+    choices: list[Choice]
+    attempt: Attempt | None = None
+    solved: bool = False
+    picked: set[str] = field(default_factory=set)
+    positions: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def key(self) -> str:
+        return self.question.key
+
+    @property
+    def show_answer(self) -> bool:
+        """The key and explanation are shown once solved or revealed, never before."""
+        return self.solved or bool(self.attempt and self.attempt.revealed)
+
+    @property
+    def correct_choices(self) -> list[Choice]:
+        return [choice for choice in self.choices if choice.correct]
+
+    @property
+    def authored_choices(self) -> list[Choice]:
+        return sorted(self.choices, key=lambda choice: choice.position)
+
+    @property
+    def picked_feedback(self) -> list[Choice]:
+        return [c for c in self.choices if c.key in self.picked and c.feedback_html]
+
+    @property
+    def order_rows(self) -> list[tuple[Choice, int]]:
+        """Each item with the position to preselect: the last answer's, else as displayed."""
+        return [
+            (choice, self.positions.get(choice.key, index))
+            for index, choice in enumerate(self.choices, start=1)
+        ]
+
+    @property
+    def last_value(self) -> str:
+        answer = self.attempt.answer if self.attempt else None
+        return "" if answer is None or isinstance(answer, list | bool) else str(answer)
+
+
+def _choices_prefetch() -> Prefetch:
+    return Prefetch(
+        "choices", queryset=Choice.objects.filter(archived=False), to_attr="choice_list"
+    )
+
+
+def lesson_questions(lesson: Lesson, user) -> list[Question]:
+    """The lesson's questions with choices and, for a signed-in user, their latest attempt."""
+    questions = lesson.questions.filter(archived=False).prefetch_related(_choices_prefetch())
+    if user.is_authenticated:
+        mine = Attempt.objects.filter(user=user, question=OuterRef("pk"))
+        questions = questions.annotate(
+            last_attempt_id=Subquery(mine.order_by("-created_at", "-pk").values("pk")[:1]),
+            solved=Exists(mine.filter(correct=True)),
+        )
+    return list(questions)
+
+
+def question_views(questions: list[Question], user) -> dict[str, QuestionView]:
+    """One QuestionView per question key, with one query for all latest attempts."""
+    attempt_ids = [getattr(q, "last_attempt_id", None) for q in questions]
+    attempts = Attempt.objects.in_bulk([pk for pk in attempt_ids if pk]) if any(attempt_ids) else {}
+    seed = user.pk if user.is_authenticated else "anonymous"
+    return {
+        question.key: question_view(
+            question,
+            attempts.get(getattr(question, "last_attempt_id", None)),
+            solved=getattr(question, "solved", False),
+            seed=seed,
+        )
+        for question in questions
+    }
+
+
+def question_view(
+    question: Question, attempt: Attempt | None, *, solved: bool, seed
+) -> QuestionView:
+    view = QuestionView(
+        question=question,
+        choices=display_order(question, question.choice_list, seed=seed),
+        attempt=attempt,
+        solved=solved,
+    )
+    if attempt and isinstance(attempt.answer, list):
+        view.picked = set(attempt.answer)
+        if question.type == "order":
+            view.positions = {key: index for index, key in enumerate(attempt.answer, start=1)}
+    elif attempt and isinstance(attempt.answer, bool):
+        view.picked = {"true" if attempt.answer else "false"}
+    return view
+
+
+def question_for_answer(course_slug: str, key: str) -> Question:
+    """A question that can be answered: published lesson of a visible course, not archived."""
+    return get_object_or_404(
+        Question.objects.filter(
+            archived=False,
+            lesson__in=Lesson.objects.published(),
+            course__in=Course.objects.visible(),
+        )
+        .select_related("lesson", "course")
+        .prefetch_related(_choices_prefetch()),
+        course__slug=course_slug,
+        key=key,
+    )

@@ -1,0 +1,60 @@
+"""Writes of the quizzes app: recording attempts."""
+
+from dataclasses import dataclass
+
+from django.contrib.auth.models import AbstractBaseUser
+
+from courseapp.quizzes.grading import (
+    grade_choices,
+    grade_numeric,
+    grade_text,
+    grade_true_false,
+    to_decimal,
+)
+from courseapp.quizzes.models import Attempt, Choice, Question
+
+# The caller passes rows it just loaded; re-checking that they exist costs a query each.
+LOADED_RELATIONS = {"user", "question"}
+
+
+@dataclass(frozen=True)
+class AttemptResult:
+    attempt: Attempt
+    solved: bool  # answered correctly now or before
+    first_solve: bool  # answered correctly for the first time now
+
+
+def question_grade(question: Question, choices: list[Choice], answer) -> bool:
+    """Grade an answer (as read from the form) against the question's current key."""
+    match question.type:
+        case "single" | "multiple" | "order":
+            return grade_choices(question.type, [(c.key, c.correct) for c in choices], answer)
+        case "true_false":
+            return grade_true_false(question.answer, answer)
+        case "text":
+            return grade_text(question.answer, answer)
+        case "numeric":
+            return grade_numeric(question.answer, to_decimal(answer))
+    raise ValueError(f"unknown question type {question.type!r}")
+
+
+def attempt_submit(
+    *, user: AbstractBaseUser, question: Question, choices: list[Choice], answer
+) -> AttemptResult:
+    """Grade and record one answer; attempts are append-only."""
+    correct = question_grade(question, choices, answer)
+    solved_before = question.attempts.filter(user=user, correct=True).exists()
+    attempt = Attempt(user=user, question=question, answer=answer, correct=correct)
+    attempt.full_clean(exclude=LOADED_RELATIONS)
+    attempt.save()
+    return AttemptResult(
+        attempt=attempt, solved=correct or solved_before, first_solve=correct and not solved_before
+    )
+
+
+def attempt_reveal(*, user: AbstractBaseUser, question: Question) -> Attempt:
+    """Record that the student asked to see the answer."""
+    attempt = Attempt(user=user, question=question, answer=None, correct=False, revealed=True)
+    attempt.full_clean(exclude=LOADED_RELATIONS)
+    attempt.save()
+    return attempt

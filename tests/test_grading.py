@@ -1,0 +1,130 @@
+"""Grading rules per question type, including the edge cases."""
+
+from decimal import Decimal
+
+import pytest
+
+from courseapp.quizzes.grading import (
+    grade_choices,
+    grade_numeric,
+    grade_text,
+    grade_true_false,
+    to_decimal,
+)
+
+CHOICES = [("a", True), ("b", False), ("c", True), ("d", False)]
+
+
+@pytest.mark.parametrize(
+    ("answer", "correct"),
+    [
+        (["a"], True),
+        (["b"], False),
+        ([], False),
+        (["a", "c"], False),
+        (["zz"], False),
+        (["a", "a"], False),
+    ],
+)
+def test_single(answer, correct):
+    assert grade_choices("single", [("a", True), ("b", False)], answer) is correct
+
+
+@pytest.mark.parametrize(
+    ("answer", "correct"),
+    [
+        (["a", "c"], True),
+        (["c", "a"], True),
+        (["a"], False),  # partial selection
+        (["a", "b", "c"], False),  # a wrong one added
+        ([], False),
+        (["a", "c", "c"], False),  # duplicated id
+        (["a", "c", "x"], False),  # unknown id
+    ],
+)
+def test_multiple(answer, correct):
+    assert grade_choices("multiple", CHOICES, answer) is correct
+
+
+@pytest.mark.parametrize(
+    ("answer", "correct"),
+    [
+        (["a", "b", "c", "d"], True),
+        (["b", "a", "c", "d"], False),
+        (["a", "b", "c"], False),  # an item missing
+        (["a", "b", "c", "c"], False),
+        (["a", "b", "c", "d", "e"], False),
+    ],
+)
+def test_order(answer, correct):
+    assert grade_choices("order", [(key, True) for key in "abcd"], answer) is correct
+
+
+def test_true_false():
+    assert grade_true_false({"answer": False}, False)
+    assert not grade_true_false({"answer": False}, True)
+
+
+TEXT = {
+    "accept": ["docker ps", "docker container ls"],
+    "accept_regex": [r"docker container (ls|list)( -a)?"],
+}
+
+
+@pytest.mark.parametrize(
+    ("answer", "correct"),
+    [
+        ("docker ps", True),
+        ("  Docker   PS ", True),  # whitespace and case
+        ("docker\tcontainer\nls", True),
+        ("docker container list -a", True),  # regex
+        ("docker container ls -a --all", False),  # regex must match the whole answer
+        ("run docker ps", False),
+        ("", False),
+        ("   ", False),
+    ],
+)
+def test_text(answer, correct):
+    assert grade_text(TEXT, answer) is correct
+
+
+def test_text_case_sensitive():
+    key = {"accept": ["ENTRYPOINT"], "accept_regex": ["CMD|RUN"], "case_sensitive": True}
+    assert grade_text(key, "ENTRYPOINT")
+    assert not grade_text(key, "entrypoint")
+    assert grade_text(key, "CMD")
+    assert not grade_text(key, "cmd")
+
+
+def test_text_regex_anchors_are_implicit():
+    key = {"accept": [], "accept_regex": ["port"]}
+    assert grade_text(key, "port")
+    assert not grade_text(key, "ports")
+    assert not grade_text(key, "export")
+
+
+@pytest.mark.parametrize(
+    ("answer", "correct"),
+    [
+        ("80", True),
+        ("79.5", True),
+        ("80.5", True),
+        ("80.51", False),
+        ("79.49", False),
+        ("-80", False),
+    ],
+)
+def test_numeric_tolerance_boundaries_are_inclusive(answer, correct):
+    assert grade_numeric({"answer": 80, "tolerance": 0.5}, Decimal(answer)) is correct
+
+
+def test_numeric_without_tolerance_is_exact_and_decimal_safe():
+    assert grade_numeric({"answer": 0.3, "tolerance": 0}, to_decimal("0.30"))
+    assert grade_numeric({"answer": 0.3}, to_decimal(0.1) + to_decimal(0.2))
+    assert not grade_numeric({"answer": 0.3}, to_decimal("0.3000001"))
+
+
+@pytest.mark.parametrize("value", ["ten", "", "nan", "inf", "1e"])
+def test_to_decimal_rejects_non_numbers(value):
+    with pytest.raises(ValueError, match="number"):
+        to_decimal(value)

@@ -1,0 +1,305 @@
+"""Answering embedded questions: feedback, attempts, tampering, and the hidden answer key."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+
+from courseapp.catalog.models import Lesson
+from courseapp.quizzes.models import Attempt, Choice, Question
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+@pytest.fixture
+def student(django_user_model):
+    return django_user_model.objects.create_user("ada", "ada@example.org", "a-Long-pass-9")
+
+
+@pytest.fixture
+def signed_in(client, student, demo_course):
+    client.force_login(student)
+    return client
+
+
+def url(key: str, action: str = "answer") -> str:
+    return f"/courses/demo/questions/{key}/{action}/"
+
+
+def choice_pk(question: str, key: str) -> str:
+    return str(Choice.objects.get(question__key=question, key=key).pk)
+
+
+def order_post(keys: list[str]) -> dict[str, str]:
+    return {
+        f"position-{choice_pk('lifecycle-order', key)}": str(i) for i, key in enumerate(keys, 1)
+    }
+
+
+RIGHT_AND_WRONG = {
+    "image-vs-container": (
+        lambda: {"choice": choice_pk("image-vs-container", "template")},
+        lambda: {"choice": choice_pk("image-vs-container", "same")},
+    ),
+    "true-statements": (
+        lambda: {
+            "choice": [choice_pk("true-statements", "runc"), choice_pk("true-statements", "crun")]
+        },
+        lambda: {"choice": [choice_pk("true-statements", "runc")]},
+    ),
+    "layers-true-false": (lambda: {"answer": "false"}, lambda: {"answer": "true"}),
+    "list-command": (
+        lambda: {"answer": "  Docker   container ls "},
+        lambda: {"answer": "docker images"},
+    ),
+    "port-number": (lambda: {"answer": "80"}, lambda: {"answer": "8080"}),
+    "lifecycle-order": (
+        lambda: order_post(["pull", "create", "start"]),
+        lambda: order_post(["create", "pull", "start"]),
+    ),
+}
+
+
+@pytest.mark.parametrize("key", RIGHT_AND_WRONG)
+def test_wrong_then_right_with_htmx(signed_in, key):
+    right, wrong = RIGHT_AND_WRONG[key]
+    response = signed_in.post(url(key), wrong(), **HTMX)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert html.lstrip().startswith('<p class="verdict incorrect"><strong>Incorrect.')
+    assert "Show answer" in html
+    assert "explanation" not in html
+
+    html = signed_in.post(url(key), right(), **HTMX).content.decode()
+    assert html.lstrip().startswith('<p class="verdict correct"><strong>Correct')
+    assert "The answer" in html
+    attempts = Attempt.objects.filter(question__key=key).order_by("created_at", "pk")
+    assert [a.correct for a in attempts] == [False, True]
+
+
+def test_attempt_stores_the_answer_as_ids_and_values(signed_in):
+    for key, (right, _) in RIGHT_AND_WRONG.items():
+        signed_in.post(url(key), right(), **HTMX)
+    stored = dict(Attempt.objects.values_list("question__key", "answer"))
+    assert stored == {
+        "image-vs-container": ["template"],
+        "true-statements": ["runc", "crun"],
+        "layers-true-false": False,
+        "list-command": "  Docker   container ls ",
+        "port-number": 80,
+        "lifecycle-order": ["pull", "create", "start"],
+    }
+
+
+def test_feedback_of_the_picked_choice_is_shown(signed_in):
+    html = signed_in.post(
+        url("image-vs-container"), {"choice": choice_pk("image-vs-container", "same")}, **HTMX
+    ).content.decode()
+    assert "A container adds a writable layer and a process." in html
+
+
+def test_without_javascript_the_form_redirects_back_to_the_question(signed_in):
+    response = signed_in.post(url("port-number"), {"answer": "8080"})
+    assert response.status_code == 302
+    assert response["Location"] == "/courses/demo/commands/#q-port-number"
+    html = signed_in.get("/courses/demo/commands/").content.decode()
+    section = html.split('id="q-port-number"')[1].split("</section>")[0]
+    assert "<strong>Incorrect.</strong>" in section
+    assert 'value="8080"' in section  # the last answer is shown again
+
+
+def test_returning_student_sees_solved_state(signed_in):
+    signed_in.post(url("layers-true-false"), {"answer": "false"})
+    html = signed_in.get("/courses/demo/welcome/").content.decode()
+    section = html.split('id="q-layers-true-false"')[1].split("</section>")[0]
+    assert "answered correctly" in section
+    assert "<strong>Correct</strong>" in section
+    assert 'value="false" checked' in section
+
+
+def test_show_answer_is_recorded_and_reveals_key_and_explanation(signed_in):
+    signed_in.post(url("port-number"), {"answer": "1"}, **HTMX)
+    html = signed_in.post(url("port-number", "reveal"), **HTMX).content.decode()
+    assert "Answer shown" in html
+    assert "<p>80</p>" in html and "HTTPS uses 443" in html
+    attempt = Attempt.objects.latest("created_at")
+    assert attempt.revealed and not attempt.correct and attempt.answer is None
+
+
+def test_empty_answer_writes_nothing_and_asks_for_one(signed_in):
+    response = signed_in.post(url("image-vs-container"), {}, **HTMX)
+    assert response.status_code == 200
+    assert b"Pick an answer first." in response.content
+    assert signed_in.post(url("list-command"), {"answer": "   "}).status_code == 302
+    assert not Attempt.objects.exists()
+
+
+def test_anonymous_reader_sees_questions_and_a_sign_in_prompt(client, demo_course):
+    html = client.get("/courses/demo/welcome/").content.decode()
+    assert "Which statement is true?" in html
+    assert "Check answer" not in html
+    assert "to check your answer" in html
+    response = client.post(url("port-number"), {"answer": "80"})
+    assert response["Location"].startswith("/accounts/login/")
+    assert client.post(url("port-number"), {"answer": "80"}, **HTMX).status_code == 403
+    assert not Attempt.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("key", "data"),
+    [
+        (
+            "image-vs-container",
+            lambda: {"choice": choice_pk("true-statements", "runc")},
+        ),  # another question's choice
+        ("image-vs-container", lambda: {"choice": "999999"}),
+        ("image-vs-container", lambda: {"choice": "abc"}),
+        (
+            "image-vs-container",
+            lambda: {
+                "choice": [
+                    choice_pk("image-vs-container", "template"),
+                    choice_pk("image-vs-container", "same"),
+                ]
+            },
+        ),
+        ("true-statements", lambda: {"choice": [choice_pk("true-statements", "runc")] * 2}),
+        ("port-number", lambda: {"answer": "eighty"}),
+        ("port-number", lambda: {"answer": "NaN"}),
+        ("layers-true-false", lambda: {"answer": "maybe"}),
+        ("list-command", lambda: {"answer": "x" * 501}),
+        (
+            "lifecycle-order",
+            lambda: {
+                **order_post(["pull", "create", "start"]),
+                f"position-{choice_pk('lifecycle-order', 'start')}": "9",
+            },
+        ),
+        ("lifecycle-order", lambda: {f"position-{choice_pk('lifecycle-order', 'pull')}": "1"}),
+    ],
+)
+def test_tampered_posts_are_rejected_and_write_nothing(signed_in, key, data):
+    response = signed_in.post(url(key), data(), **HTMX)
+    assert response.status_code == 400
+    assert not Attempt.objects.exists()
+
+
+def test_question_of_an_archived_lesson_cannot_be_answered(signed_in):
+    Lesson.objects.filter(slug="commands").update(archived=True)
+    assert signed_in.post(url("port-number"), {"answer": "80"}).status_code == 404
+    assert signed_in.post(url("no-such-question"), {"answer": "80"}).status_code == 404
+    assert not Attempt.objects.exists()
+
+
+def test_missing_csrf_token_is_refused(student, demo_course):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(student)
+    assert client.post(url("port-number"), {"answer": "80"}).status_code == 403
+    assert not Attempt.objects.exists()
+
+
+def test_oversized_body_is_refused(signed_in):
+    response = signed_in.post(
+        url("list-command"), {"answer": "docker ps", "padding": "x" * 100_000}
+    )
+    assert response.status_code == 400
+    assert not Attempt.objects.exists()
+
+
+def test_get_is_not_allowed(signed_in):
+    assert signed_in.get(url("port-number")).status_code == 405
+
+
+SECRETS = {
+    "image-vs-container": ["The image never changes", "A container adds a writable layer"],
+    "layers-true-false": ["Layers are read-only; changes go"],
+    "list-command": ["docker container ls", "docker container (ls", "Both forms do the same"],
+    "port-number": ['value="80"', "HTTPS uses 443"],
+    "lifecycle-order": [],
+    "true-statements": [],
+}
+
+
+@pytest.mark.parametrize("user_kind", ["anonymous", "student"])
+def test_answer_key_never_reaches_the_page_before_answering(
+    client, student, demo_course, user_kind
+):
+    if user_kind == "student":
+        client.force_login(student)
+    pages = "".join(
+        client.get(f"/courses/demo/{slug}/").content.decode()
+        for slug in ("welcome", "commands", "ordering")
+    )
+    for key, secrets in SECRETS.items():
+        assert f'id="q-{key}"' in pages
+        for secret in secrets:
+            assert secret not in pages, (key, secret)
+    for choice in Choice.objects.all():
+        assert f'value="{choice.key}"' not in pages
+    for needle in ("correct", "explanation", "feedback"):
+        assert f"data-{needle}" not in pages and f'class="{needle}' not in pages
+    order = pages.split('id="q-lifecycle-order"')[1].split("</section>")[0]
+    shown = [
+        text for text in ("Pull the image", "Create the container", "Start it") if text in order
+    ]
+    assert sorted(shown, key=order.index) != ["Pull the image", "Create the container", "Start it"]
+
+
+def test_shuffle_is_stable_per_student_and_differs_between_students(
+    client, django_user_model, demo_course
+):
+    orders = []
+    for name in ("u1", "u2", "u3", "u4", "u5"):
+        client.force_login(django_user_model.objects.create_user(name, password="a-Long-pass-9"))
+        first = client.get("/courses/demo/ordering/").content.decode()
+        again = client.get("/courses/demo/ordering/").content.decode()
+        section = lambda html: html.split('id="q-true-statements"')[1].split("</section>")[0]  # noqa: E731
+        assert section(first) == section(again).replace(
+            again.split('name="csrfmiddlewaretoken" value="')[1].split('"')[0],
+            first.split('name="csrfmiddlewaretoken" value="')[1].split('"')[0],
+        )
+        orders.append(tuple(sorted(("runc", "crun", "nginx"), key=section(first).index)))
+    assert len(set(orders)) > 1
+
+
+def test_reimport_after_rewording_and_reordering_keeps_attempts_gradable(signed_in, content_root):
+    signed_in.post(
+        url("image-vs-container"), {"choice": choice_pk("image-vs-container", "template")}
+    )
+    lesson = content_root / "demo" / "01-first-steps" / "01-welcome.md"
+    text = lesson.read_text()
+    first, second = text.index("  - id: template"), text.index("  - id: same")
+    end = text.index("explanation: The image never changes")
+    reordered = text[:first] + text[second:end] + text[first:second] + text[end:]
+    lesson.write_text(reordered.replace("Which statement is true?", "Which statement is accurate?"))
+    call_command("import_content", str(content_root), stdout=io.StringIO())
+
+    question = Question.objects.get(key="image-vs-container")
+    assert "accurate" in question.prompt_html
+    assert [c.key for c in question.choices.all()] == ["same", "template"]
+    attempt = Attempt.objects.get()
+    assert attempt.question == question
+    from courseapp.quizzes.services import question_grade
+
+    assert question_grade(question, list(question.choices.all()), attempt.answer)
+    response = signed_in.post(
+        url("image-vs-container"), {"choice": choice_pk("image-vs-container", "template")}, **HTMX
+    )
+    assert b"<strong>Correct</strong>" in response.content
+
+
+def test_lesson_page_queries_are_bounded(signed_in, django_assert_max_num_queries):
+    for key, (right, wrong) in RIGHT_AND_WRONG.items():
+        for data in (wrong, wrong, right):
+            signed_in.post(url(key), data(), **HTMX)
+    with django_assert_max_num_queries(10):
+        response = signed_in.get("/courses/demo/welcome/")
+    assert response.content.count(b"<strong>Correct</strong>") == 2
+
+
+def test_answer_post_queries_are_bounded(signed_in, django_assert_max_num_queries):
+    for _ in range(5):
+        signed_in.post(url("port-number"), {"answer": "1"}, **HTMX)
+    with django_assert_max_num_queries(8):
+        signed_in.post(url("port-number"), {"answer": "80"}, **HTMX)
