@@ -1,0 +1,187 @@
+"""The shipped course: it imports, its answer keys are right, its code is valid, its words are ours."""
+
+import ast
+import io
+import json
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+from django.conf import settings
+from django.core.management import call_command
+from pygments.lexers import get_lexer_by_name
+from pygments.token import Error
+
+from courseapp.catalog.markdown import find_fences
+from courseapp.catalog.sources import read_content
+from courseapp.quizzes.models import Question
+from courseapp.quizzes.services import question_grade
+
+CONTENT = Path(settings.BASE_DIR) / "content"
+COURSE = CONTENT / "docker-kubernetes"
+SEEDS = Path(settings.BASE_DIR).parent / "shared" / "seeds"
+MARKDOWN_FILES = sorted(COURSE.rglob("*.md"))
+LEXED = {
+    "dockerfile",
+    "bash",
+    "sh",
+    "shell",
+    "console",
+    "ini",
+    "toml",
+    "nginx",
+    "go",
+    "text",
+    "sql",
+    "hcl",
+}
+
+
+@pytest.fixture(scope="module")
+def tree():
+    return read_content(CONTENT)
+
+
+def test_the_course_validates(tree):
+    assert tree.errors == []
+    assert [course.slug for course in tree.courses] == ["docker-kubernetes"]
+
+
+def test_the_course_is_big_enough(tree):
+    course = tree.courses[0]
+    questions = [q for lesson in course.lessons for q in lesson.questions]
+    assert len(course.modules) >= 12
+    assert len(course.lessons) >= 40
+    assert len(questions) >= 150
+    assert sum(len(deck.cards) for deck in course.decks) >= 120
+    assert {q.type for q in questions} == {
+        "single",
+        "multiple",
+        "true_false",
+        "text",
+        "numeric",
+        "order",
+    }
+    thin = [lesson.slug for lesson in course.lessons if len(lesson.questions) < 3]
+    assert thin == []
+
+
+def test_every_text_question_shows_an_accepted_answer(tree):
+    for lesson in tree.courses[0].lessons:
+        for question in lesson.questions:
+            if question.type == "text":
+                assert question.answer["accept"], question.key
+
+
+def key_answer(question: Question, choices):
+    match question.type:
+        case "single" | "multiple":
+            return [c.key for c in choices if c.correct]
+        case "order":
+            return [c.key for c in choices]
+        case "true_false" | "numeric":
+            return question.answer["answer"]
+        case "text":
+            return question.answer["accept"][0]
+
+
+def wrong_answer(question: Question, choices):
+    match question.type:
+        case "single":
+            return [next(c.key for c in choices if not c.correct)]
+        case "multiple":
+            wrong = [c.key for c in choices if not c.correct]
+            return wrong or [c.key for c in choices if c.correct][:-1]
+        case "order":
+            return [c.key for c in reversed(choices)]
+        case "true_false":
+            return not question.answer["answer"]
+        case "numeric":
+            return question.answer["answer"] + question.answer["tolerance"] + 1
+        case "text":
+            return "this is not the answer"
+
+
+@pytest.mark.django_db
+def test_every_question_grades_its_key_correct_and_a_wrong_answer_incorrect(client):
+    call_command("import_content", str(CONTENT), stdout=io.StringIO())
+    questions = Question.objects.prefetch_related("choices")
+    assert questions.count() >= 150
+    for question in questions:
+        choices = list(question.choices.all())
+        assert question_grade(question, choices, key_answer(question, choices)), question.key
+        assert not question_grade(question, choices, wrong_answer(question, choices)), question.key
+        if question.type == "text":
+            for accepted in question.answer["accept"]:
+                assert question_grade(question, choices, accepted), (question.key, accepted)
+
+
+@pytest.mark.django_db
+def test_every_lesson_page_renders(client):
+    call_command("import_content", str(CONTENT), stdout=io.StringIO())
+    from courseapp.catalog.models import Lesson
+
+    for lesson in Lesson.objects.select_related("course"):
+        response = client.get(lesson.get_absolute_url())
+        assert response.status_code == 200, lesson.slug
+        assert response.content.count(b'<section class="question') == lesson.questions.count()
+
+
+def code_blocks(path: Path):
+    lines = path.read_text().splitlines()
+    for fence in find_fences(lines):
+        yield fence.start + 1, fence.info, "\n".join(lines[fence.start + 1 : fence.end])
+
+
+@pytest.mark.parametrize("path", MARKDOWN_FILES, ids=lambda p: str(p.relative_to(COURSE)))
+def test_code_blocks_are_valid(path):
+    for line, language, code in code_blocks(path):
+        where = f"{path}:{line}"
+        assert language, f"{where}: a code block needs a language"
+        if language == "quiz":
+            continue
+        if language == "yaml":
+            list(yaml.safe_load_all(code))
+        elif language == "json":
+            json.loads(code)
+        elif language == "python":
+            ast.parse(code)
+        else:
+            assert language in LEXED, f"{where}: unexpected language {language!r}"
+            errors = [
+                value
+                for kind, value in get_lexer_by_name(language).get_tokens(code)
+                if kind is Error
+            ]
+            assert not errors, f"{where}: {language} does not lex: {errors[:5]}"
+
+
+WORD_RE = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+RUN = 12
+
+
+def runs(text: str) -> set[tuple[str, ...]]:
+    words = WORD_RE.findall(text.lower())
+    return {tuple(words[i : i + RUN]) for i in range(len(words) - RUN + 1)}
+
+
+def prose(path: Path) -> str:
+    """The file without its code blocks (quiz fences are kept: they are prose too)."""
+    lines = path.read_text().splitlines()
+    for fence in reversed(find_fences(lines)):
+        if fence.info != "quiz":
+            del lines[fence.start : fence.end + 1]
+    return "\n".join(lines)
+
+
+def test_no_sentence_is_copied_from_the_seeds():
+    if not SEEDS.is_dir():
+        pytest.skip(f"the seed notes are not beside this checkout ({SEEDS})")
+    seed_runs = set().union(*(runs(p.read_text(errors="replace")) for p in SEEDS.glob("*.txt")))
+    copied = {
+        str(path.relative_to(COURSE)): " ".join(run)
+        for path in MARKDOWN_FILES
+        for run in runs(prose(path)) & seed_runs
+    }
+    assert copied == {}
