@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "courseapp.accounts",
     "courseapp.catalog",
     "courseapp.quizzes",
+    "courseapp.progress",
     "courseapp.flashcards",
 ]
 
@@ -181,7 +182,7 @@ MAILERS = {
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "courses@localhost")
 
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "catalog:index"
+LOGIN_REDIRECT_URL = "progress:dashboard"
 LOGOUT_REDIRECT_URL = "catalog:index"
 
 LOGGING = {

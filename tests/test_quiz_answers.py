@@ -293,7 +293,7 @@ def test_lesson_page_queries_are_bounded(signed_in, django_assert_max_num_querie
     for key, (right, wrong) in RIGHT_AND_WRONG.items():
         for data in (wrong, wrong, right):
             signed_in.post(url(key), data(), **HTMX)
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(12):
         response = signed_in.get("/courses/demo/welcome/")
     assert response.content.count(b"<strong>Correct</strong>") == 2
 

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
 
+from courseapp.progress.services import lesson_complete_if_solved
 from courseapp.quizzes.grading import (
     grade_choices,
     grade_numeric,
@@ -22,6 +23,7 @@ class AttemptResult:
     attempt: Attempt
     solved: bool  # answered correctly now or before
     first_solve: bool  # answered correctly for the first time now
+    lesson_completed: bool = False  # this answer completed the lesson
 
 
 def question_grade(question: Question, choices: list[Choice], answer) -> bool:
@@ -47,8 +49,13 @@ def attempt_submit(
     attempt = Attempt(user=user, question=question, answer=answer, correct=correct)
     attempt.full_clean(exclude=LOADED_RELATIONS)
     attempt.save()
+    first_solve = correct and not solved_before
     return AttemptResult(
-        attempt=attempt, solved=correct or solved_before, first_solve=correct and not solved_before
+        attempt=attempt,
+        solved=correct or solved_before,
+        first_solve=first_solve,
+        lesson_completed=first_solve
+        and lesson_complete_if_solved(user=user, lesson=question.lesson),
     )
 
 

@@ -27,7 +27,7 @@ def answer(request: HttpRequest, course_slug: str, key: str) -> HttpResponse:
     view = selectors.question_view(
         question, result.attempt, solved=result.solved, seed=request.user.pk
     )
-    return _result(request, question, view)
+    return _result(request, question, view, lesson_completed=result.lesson_completed)
 
 
 @require_POST
@@ -40,10 +40,12 @@ def reveal(request: HttpRequest, course_slug: str, key: str) -> HttpResponse:
     return _result(request, question, view)
 
 
-def _result(request: HttpRequest, question: Question, view) -> HttpResponse:
+def _result(
+    request: HttpRequest, question: Question, view, *, lesson_completed: bool = False
+) -> HttpResponse:
     if request.htmx:
-        context = {"view": view, "course": question.course}
-        return render(request, "quizzes/_question.html#result", context)
+        context = {"view": view, "course": question.course, "lesson_completed": lesson_completed}
+        return render(request, "quizzes/_answer_result.html", context)
     return redirect(_question_url(question))
 
 
