@@ -44,6 +44,7 @@ format: $(BIN)/.installed
 	$(BIN)/ruff format .
 
 migrations-check: $(BIN)/.installed
+	mkdir -p var
 	SECRET_KEY=migrations-check $(BIN)/python manage.py makemigrations --check --dry-run
 
 pytest: $(BIN)/.installed

@@ -1,0 +1,187 @@
+"""The container start sequence (deploy/start.sh), run on the host against a throwaway PostgreSQL
+database: migrate, import, collectstatic, gunicorn; then the site answers through gunicorn."""
+
+import http.client
+import json
+import os
+import re
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import psycopg
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURE_CONTENT = ROOT / "tests" / "fixtures" / "content"
+SITE_HOST = "courses.example.test"
+
+
+def server_url() -> str:
+    """The PostgreSQL server of DATABASE_URL, else the local one CI and developers run."""
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith(("postgres://", "postgresql://")):
+        url = "postgres://postgres@127.0.0.1:5432/postgres"
+    return url
+
+
+@pytest.fixture
+def throwaway_database():
+    parts = urlsplit(server_url())
+    name = f"courseapp_start_{secrets.token_hex(4)}"
+    admin_url = parts._replace(path="/postgres").geturl()
+    try:
+        admin = psycopg.connect(admin_url, autocommit=True, connect_timeout=3)
+    except psycopg.OperationalError as error:
+        pytest.skip(f"no PostgreSQL server to create a throwaway database on: {error}")
+    with admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+        try:
+            yield parts._replace(path=f"/{name}").geturl()
+        finally:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def get(port: int, path: str, *, host: str, **headers: str):
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        connection.request("GET", path, headers={"Host": host, **headers})
+        response = connection.getresponse()
+        return response.status, response.headers, response.read().decode()
+    finally:
+        connection.close()
+
+
+def process_group_alive(pgid: int) -> bool:
+    try:
+        os.killpg(pgid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+@pytest.fixture
+def started_site(throwaway_database, tmp_path):
+    """Runs deploy/start.sh in its own process group; stops every process of it afterwards."""
+    port = free_port()
+    env = {
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+        "HOME": str(tmp_path),
+        "DEBUG": "0",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "DATABASE_URL": throwaway_database,
+        "ALLOWED_HOSTS": SITE_HOST,
+        "CONTENT_ROOT": str(FIXTURE_CONTENT),
+        "STATIC_ROOT": str(tmp_path / "static"),
+        "PORT": str(port),
+        "SECURE_PROXY_SSL_HEADER": "1",
+        "PROXY_COUNT": "1",
+        "GUNICORN_WORKERS": "2",
+        "GUNICORN_THREADS": "2",
+    }
+    log_path = tmp_path / "start.log"
+    with log_path.open("w") as log:
+        process = subprocess.Popen(
+            [str(ROOT / "deploy" / "start.sh")],
+            cwd=tmp_path,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            if process.poll() is not None:
+                pytest.fail(f"start.sh exited with {process.returncode}:\n{log_path.read_text()}")
+            try:
+                if get(port, "/readyz", host="localhost")[0] == 200:
+                    break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail(f"the site did not become ready:\n{log_path.read_text()}")
+            time.sleep(0.3)
+        yield port, log_path
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+        deadline = time.monotonic() + 10
+        while process_group_alive(process.pid) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        if process_group_alive(process.pid):
+            os.killpg(process.pid, signal.SIGKILL)
+            pytest.fail("gunicorn workers outlived their master")
+
+
+def test_start_sequence_serves_the_site_through_gunicorn(started_site):
+    port, log_path = started_site
+
+    # Probes come by localhost or pod IP over plain HTTP: answered, not redirected.
+    for host in ("localhost", "10.1.2.3:8000"):
+        status, _, body = get(port, "/readyz", host=host)
+        assert (status, json.loads(body)) == (200, {"status": "ok"})
+        assert get(port, "/healthz", host=host)[0] == 200
+
+    # The imported lesson, as the TLS proxy forwards it.
+    status, headers, html = get(
+        port, "/courses/demo/welcome/", host=SITE_HOST, **{"X-Forwarded-Proto": "https"}
+    )
+    assert status == 200
+    assert "<h1>Welcome</h1>" in html
+
+    # Static files come from collectstatic's hashed, compressed manifest through whitenoise.
+    stylesheet = re.search(r'href="(/static/css/site\.[0-9a-f]{12}\.css)"', html)
+    assert stylesheet, "static URLs carry the manifest hash"
+    status, static_headers, _ = get(
+        port, stylesheet.group(1), host=SITE_HOST, **{"X-Forwarded-Proto": "https"}
+    )
+    assert status == 200 and "max-age=315360000" in static_headers["Cache-Control"]
+
+    # Plain HTTP from a browser is sent to HTTPS.
+    status, redirect, _ = get(port, "/courses/demo/welcome/", host=SITE_HOST)
+    assert status == 301
+    assert redirect["Location"] == f"https://{SITE_HOST}/courses/demo/welcome/"
+
+    # A host the site does not serve is refused.
+    assert get(port, "/", host="evil.example", **{"X-Forwarded-Proto": "https"})[0] == 400
+
+    # The running app's security headers.
+    assert headers["Strict-Transport-Security"].startswith("max-age=31536000")
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["X-Frame-Options"] == "DENY"
+    assert headers["Referrer-Policy"] == "same-origin"
+    assert headers["Cross-Origin-Opener-Policy"] == "same-origin"
+    policy = dict(
+        directive.strip().split(" ", 1)
+        for directive in headers["Content-Security-Policy"].split(";")
+    )
+    assert "unsafe-inline" not in policy["script-src"]
+    assert "unsafe-inline" not in policy["style-src"]
+    nonce = re.search(r"'nonce-([^']+)'", policy["script-src"]).group(1)
+    scripts = re.findall(r"<script\b[^>]*>", html)
+    assert scripts, "htmx is loaded"
+    assert all(f'nonce="{nonce}"' in tag for tag in scripts)
+
+    # The server's log: one JSON object per line, access lines included.
+    time.sleep(0.5)
+    records = [
+        json.loads(line) for line in log_path.read_text().splitlines() if line.startswith("{")
+    ]
+    access = [record for record in records if record["logger"] == "gunicorn.access"]
+    assert any("/courses/demo/welcome/" in record["message"] for record in access)
