@@ -5,6 +5,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from courseapp.catalog import selectors
+from courseapp.flashcards.selectors import course_flashcards_due
 
 
 @require_GET
@@ -21,7 +22,13 @@ def course_outline(request: HttpRequest, course_slug: str) -> HttpResponse:
     return render(
         request,
         "catalog/course.html",
-        {"course": course, "modules": modules, "lesson_count": lesson_count, "first_lesson": first},
+        {
+            "course": course,
+            "modules": modules,
+            "lesson_count": lesson_count,
+            "first_lesson": first,
+            "flashcards_due": course_flashcards_due(course=course, user=request.user),
+        },
     )
 
 
