@@ -192,9 +192,31 @@ def test_dashboard_shows_progress_accuracy_and_continue(signed_in):
     assert 'href="/courses/demo/commands/">Continue' in html
 
 
+def test_dashboard_counts_flashcards_due(signed_in, student):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from courseapp.flashcards.models import Flashcard
+    from courseapp.flashcards.services import card_review
+
+    signed_in.get("/courses/demo/welcome/")
+    card = Flashcard.objects.get(key="image")
+    card_review(user=student, card=card, rating=1, reviewed_at=timezone.now() - timedelta(hours=1))
+    html = signed_in.get("/dashboard/").content.decode()
+    assert 'Flashcards due</dt><dd><a href="/courses/demo/flashcards/">1<' in html
+
+
 def test_continue_falls_back_to_the_first_unfinished_lesson(signed_in):
     signed_in.post("/courses/demo/welcome/complete/")
     html = signed_in.get("/dashboard/").content.decode()
+    assert 'href="/courses/demo/commands/">Continue' in html
+
+
+def test_dashboard_with_nothing_completed_yet(signed_in):
+    signed_in.get("/courses/demo/commands/")
+    html = signed_in.get("/dashboard/").content.decode()
+    assert "<strong>0%</strong> · 0 of 3 lessons" in html
     assert 'href="/courses/demo/commands/">Continue' in html
 
 

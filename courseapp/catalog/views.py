@@ -5,6 +5,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from courseapp.catalog import selectors
+from courseapp.flashcards.selectors import course_flashcards_due
 from courseapp.progress import selectors as progress_selectors
 from courseapp.progress.services import lesson_view_record
 
@@ -30,6 +31,7 @@ def course_outline(request: HttpRequest, course_slug: str) -> HttpResponse:
             completed, {lesson.pk for lesson in published}
         ),
         "enrolled": progress_selectors.is_enrolled(request.user, course),
+        "flashcards_due": course_flashcards_due(course=course, user=request.user),
     }
     return render(request, "catalog/course.html", context)
 

@@ -3,8 +3,10 @@
 from dataclasses import dataclass
 
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 
 from courseapp.catalog.models import Course, Lesson
+from courseapp.flashcards.selectors import due_counts_for_user
 from courseapp.progress.models import Enrollment, LessonProgress
 from courseapp.quizzes.models import Attempt, Question
 
@@ -98,6 +100,7 @@ def dashboard_courses(user) -> list[DashboardCourse]:
         .order_by("-last_activity", "-started_at")
     )
     accuracy = _accuracy(user, [e.course_id for e in enrollments])
+    due = due_counts_for_user(user=user, courses=[e.course for e in enrollments])
     lesson_ids = {e.last_incomplete_id or e.next_unfinished_id for e in enrollments} - {None}
     lessons = (
         Lesson.objects.only("slug", "title", "course_id").in_bulk(lesson_ids) if lesson_ids else {}
@@ -117,14 +120,15 @@ def dashboard_courses(user) -> list[DashboardCourse]:
                 solved=stats.get("solved", 0),
                 last_activity=enrollment.last_activity or enrollment.started_at,
                 continue_lesson=lesson,
+                flashcards_due=due[enrollment.course_id],
             )
         )
     return result
 
 
-def _count(queryset) -> Subquery:
+def _count(queryset) -> Coalesce:
     counted = queryset.order_by().values("course").annotate(n=Count("pk")).values("n")
-    return Subquery(counted, output_field=IntegerField())
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
 def _accuracy(user, course_ids: list[int]) -> dict[int, dict[str, int]]:

@@ -1,0 +1,225 @@
+"""Reads of the flashcards app that views share; each runs a fixed number of queries."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import Count, Min, Q
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from courseapp.catalog.models import Course
+from courseapp.flashcards.models import CardState, Deck, Flashcard, FlashcardSettings, Review
+from courseapp.flashcards.scheduling import (
+    interval_label,
+    interval_words,
+    next_intervals,
+    state_version,
+    utc,
+)
+
+LEARNING_STATES = (CardState.State.LEARNING, CardState.State.RELEARNING)
+# When nothing is due, a learning card due within this long is shown early rather than
+# ending the session a minute before it comes back (Anki's "learn ahead limit").
+LEARN_AHEAD = timedelta(minutes=20)
+
+
+def day_start(now: datetime) -> datetime:
+    """Start of the current day in UTC: the new-card limit counts from there."""
+    return utc(now).replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+def _user_states(user: AbstractBaseUser | AnonymousUser, prefix: str = "") -> Q:
+    # Anonymous readers have no states: match nothing rather than query for user NULL.
+    return Q(**{f"{prefix}user": user}) if user.is_authenticated else Q(pk__in=[])
+
+
+def deck_get(course: Course, slug: str) -> Deck:
+    return get_object_or_404(Deck, course=course, slug=slug, archived=False)
+
+
+def course_decks(
+    *, course: Course, user: AbstractBaseUser | AnonymousUser, now: datetime | None = None
+) -> list[Deck]:
+    """The course's decks with `total`, `new`, `due` and `learning` counts for `user` (1 query)."""
+    now = now or timezone.now()
+    active = Q(cards__archived=False)
+    mine = active & _user_states(user, "cards__states__")
+    decks = list(
+        course.decks.filter(archived=False).annotate(
+            total=Count("cards", filter=active, distinct=True),
+            studied=Count("cards__states", filter=mine),
+            due=Count("cards__states", filter=mine & Q(cards__states__due__lte=now)),
+            learning=Count(
+                "cards__states", filter=mine & Q(cards__states__state__in=LEARNING_STATES)
+            ),
+        )
+    )
+    for deck in decks:
+        deck.new = deck.total - deck.studied
+    return decks
+
+
+def deck_card_get(deck: Deck, card_id: int) -> Flashcard:
+    return get_object_or_404(deck.cards.filter(archived=False), pk=card_id)
+
+
+def new_cards_per_day(user: AbstractBaseUser) -> int:
+    limit = (
+        FlashcardSettings.objects.filter(user=user)
+        .values_list("new_cards_per_day", flat=True)
+        .first()
+    )
+    return FlashcardSettings.DEFAULT_NEW_CARDS_PER_DAY if limit is None else limit
+
+
+def deck_cards(deck: Deck) -> list[Flashcard]:
+    return list(deck.cards.filter(archived=False))
+
+
+def due_counts_for_user(
+    *, user: AbstractBaseUser, courses: Iterable[Course], now: datetime | None = None
+) -> dict[int, int]:
+    """{course id: cards due now} for the given courses, every course present (1 query)."""
+    course_ids = [course.pk for course in courses]
+    counts = dict.fromkeys(course_ids, 0)
+    if not user.is_authenticated or not course_ids:
+        return counts
+    rows = (
+        CardState.objects.filter(
+            user=user,
+            due__lte=now or timezone.now(),
+            card__archived=False,
+            card__deck__archived=False,
+            card__deck__course__in=course_ids,
+        )
+        .values_list("card__deck__course_id")
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+    counts.update(dict(rows))
+    return counts
+
+
+def course_flashcards_due(
+    *, course: Course, user: AbstractBaseUser | AnonymousUser, now: datetime | None = None
+) -> int | None:
+    """Cards due now in the course for the outline's link; None when it has no decks (1 query)."""
+    now = now or timezone.now()
+    mine = _user_states(user, "cards__states__") & Q(
+        cards__archived=False, cards__states__due__lte=now
+    )
+    counts = course.decks.filter(archived=False).aggregate(
+        decks=Count("pk", distinct=True), due=Count("cards__states", filter=mine)
+    )
+    return counts["due"] if counts["decks"] else None
+
+
+@dataclass
+class RatingChoice:
+    value: int
+    label: str
+    interval: str
+    interval_words: str
+
+
+@dataclass
+class ReviewItem:
+    """What the review page shows: the next card (or none: the session is over) and counts."""
+
+    card: Flashcard | None
+    state: CardState | None
+    due: int
+    new: int
+    new_today_left: int
+    ratings: list[RatingChoice] = field(default_factory=list)
+
+    @property
+    def version(self) -> str:
+        return state_version(self.state)
+
+
+def review_next(
+    *, user: AbstractBaseUser, deck: Deck, now: datetime | None = None, card_id: int | None = None
+) -> ReviewItem:
+    """The card to review next in `deck`: due cards by due time, then new cards in deck order
+    while the user's daily new-card limit lasts. `card_id` asks for a card that is on screen
+    (its answer side). At most 5 queries."""
+    now = now or timezone.now()
+    counts = Flashcard.objects.filter(deck=deck, archived=False).aggregate(
+        total=Count("pk", distinct=True),
+        studied=Count("states", filter=Q(states__user=user)),
+        due=Count("states", filter=Q(states__user=user, states__due__lte=now)),
+    )
+    limit = new_cards_per_day(user)
+    introduced = CardState.objects.filter(user=user, introduced_at__gte=day_start(now)).count()
+    item = ReviewItem(
+        card=None,
+        state=None,
+        due=counts["due"],
+        new=counts["total"] - counts["studied"],
+        new_today_left=max(0, limit - introduced),
+    )
+    mine = CardState.objects.filter(user=user).select_related("card")
+    if card_id is not None:
+        item.card = deck_card_get(deck, card_id)
+        item.state = mine.filter(card=item.card).first()
+    elif item.due:
+        item.state = (
+            mine.filter(card__deck=deck, card__archived=False, due__lte=now).order_by("due").first()
+        )
+    elif item.new and item.new_today_left:
+        item.card = deck.cards.filter(archived=False).exclude(states__user=user).first()
+    else:
+        item.state = (
+            mine.filter(
+                card__deck=deck,
+                card__archived=False,
+                state__in=LEARNING_STATES,
+                due__lte=now + LEARN_AHEAD,
+            )
+            .order_by("due")
+            .first()
+        )
+    if item.state is not None:
+        item.card = item.state.card
+    if item.card is not None:
+        item.ratings = [
+            RatingChoice(
+                value=int(rating),
+                label=rating.name,
+                interval=interval_label(interval),
+                interval_words=interval_words(interval),
+            )
+            for rating, interval in next_intervals(item.state, now=now).items()
+        ]
+    return item
+
+
+@dataclass
+class SessionSummary:
+    reviewed: int
+    by_rating: list[tuple[str, int]]
+    next_due: datetime | None
+
+
+def review_summary(
+    *, user: AbstractBaseUser, deck: Deck, now: datetime | None = None
+) -> SessionSummary:
+    """Today's reviews in `deck` by rating, and when its next card is due (2 queries)."""
+    now = now or timezone.now()
+    counts = dict(
+        Review.objects.filter(user=user, card__deck=deck, reviewed_at__gte=day_start(now))
+        .values_list("rating")
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+    next_due = CardState.objects.filter(user=user, card__deck=deck, card__archived=False).aggregate(
+        next_due=Min("due")
+    )["next_due"]
+    return SessionSummary(
+        reviewed=sum(counts.values()),
+        by_rating=[(rating.label, counts.get(rating.value, 0)) for rating in Review.Rating],
+        next_due=next_due,
+    )
