@@ -60,7 +60,7 @@ clean:
 
 # Code highlighting styles for light and dark themes, from Pygments.
 pygments-css: $(BIN)/.installed
-	{ echo "/* Code highlighting: Pygments 'default' (light) and 'github-dark' (dark). Regenerate with \`make pygments-css\`. */"; \
-	  $(BIN)/pygmentize -S default -f html -a .highlight; \
+	{ echo "/* Code highlighting: accessible-pygments' high-contrast light and dark styles. Regenerate with \`make pygments-css\`. */"; \
+	  $(BIN)/pygmentize -S a11y-high-contrast-light -f html -a .highlight; \
 	  echo "@media (prefers-color-scheme: dark) {"; \
-	  $(BIN)/pygmentize -S github-dark -f html -a .highlight; echo "}"; } > static/css/pygments.css
+	  $(BIN)/pygmentize -S a11y-high-contrast-dark -f html -a .highlight; echo "}"; } > static/css/pygments.css

@@ -39,3 +39,54 @@ def _plain_http_cookies(settings):
     # The live server speaks plain HTTP; production keeps these cookies Secure.
     settings.SESSION_COOKIE_SECURE = False
     settings.CSRF_COOKIE_SECURE = False
+
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+SERIOUS = {"serious", "critical"}
+
+
+@pytest.fixture
+def check_page():
+    """Axe (serious/critical violations fail), no horizontal scrolling, and a screenshot."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+
+    def check(page, name: str, *, axe_check: bool = True) -> None:
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=ARTIFACTS / f"{name}.png", full_page=True)
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, f"{name}: {overflow}px of horizontal scrolling"
+        if axe_check:
+            violations = [
+                f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
+                for v in axe.run(page).response["violations"]
+                if v["impact"] in SERIOUS
+            ]
+            assert violations == [], f"{name}: {violations}"
+
+    return check
+
+
+@pytest.fixture
+def page_problems(page):
+    """Script errors, CSP violations and failed requests seen by the page."""
+    problems: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            message.type == "error"
+            and not message.text.startswith("Failed to load resource")
+            and problems.append(message.text)
+        ),
+    )
+    page.on(
+        "response",
+        lambda response: (
+            response.status >= 400
+            and not response.url.endswith("/favicon.ico")
+            and problems.append(f"{response.status} {response.url}")
+        ),
+    )
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    return problems
