@@ -6,6 +6,7 @@ cleaned with nh3, so scripts, event handlers and `javascript:` URLs never reach 
 
 import html
 import re
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from posixpath import normpath
@@ -96,49 +97,59 @@ LinkResolver = Callable[[str], str | None]
 
 
 class _LessonLinks(Treeprocessor):
-    def __init__(self, md, resolver: LinkResolver, rendered: Rendered) -> None:
+    def __init__(self, md, extension: "_LessonLinksExtension") -> None:
         super().__init__(md)
-        self.resolver = resolver
-        self.rendered = rendered
+        self.extension = extension
 
     def run(self, root) -> None:
+        resolve, rendered = self.extension.resolver, self.extension.rendered
         for anchor in root.iter("a"):
             href = anchor.get("href", "")
             parts = urlsplit(href)
             if parts.scheme or parts.netloc or not parts.path.endswith(".md"):
                 continue
-            url = self.resolver(normpath(parts.path))
+            url = resolve(normpath(parts.path))
             if url is None:
-                self.rendered.problems.append((href, f"link to a missing lesson file {href!r}"))
+                rendered.problems.append((href, f"link to a missing lesson file {href!r}"))
                 continue
             url += f"#{parts.fragment}" if parts.fragment else ""
-            self.rendered.links[href] = url
+            rendered.links[href] = url
             anchor.set("href", url)
 
 
 class _LessonLinksExtension(Extension):
-    def __init__(self, resolver: LinkResolver, rendered: Rendered) -> None:
-        super().__init__()
-        self.resolver = resolver
-        self.rendered = rendered
+    """Rewrites links to lesson files; `resolver` and `rendered` are set for each document."""
 
-    def extendMarkdown(self, md) -> None:
-        md.treeprocessors.register(
-            _LessonLinks(md, self.resolver, self.rendered), "lesson-links", 5
-        )
+    resolver: LinkResolver
+    rendered: Rendered
+
+    def extendMarkdown(self, md) -> None:  # the name is Python-Markdown's API
+        md.treeprocessors.register(_LessonLinks(md, self), "lesson-links", 5)
 
 
 def _no_links(path: str) -> None:
     return None
 
 
+_local = threading.local()
+
+
+def _converter() -> tuple[markdown.Markdown, _LessonLinksExtension]:
+    # Building a Markdown instance loads every extension: do it once per thread, reset per use.
+    if not hasattr(_local, "md"):
+        _local.links = _LessonLinksExtension()
+        _local.md = markdown.Markdown(
+            extensions=[*EXTENSIONS, _local.links], extension_configs=EXTENSION_CONFIGS
+        )
+    return _local.md, _local.links
+
+
 def render(text: str, *, resolve_link: LinkResolver = _no_links) -> Rendered:
     """Render a Markdown document to sanitized HTML with its h2/h3 headings and plain text."""
     rendered = Rendered(html="", headings=[], text="")
-    md = markdown.Markdown(
-        extensions=[*EXTENSIONS, _LessonLinksExtension(resolve_link, rendered)],
-        extension_configs=EXTENSION_CONFIGS,
-    )
+    md, links = _converter()
+    links.resolver, links.rendered = resolve_link, rendered
+    md.reset()
     rendered.html = sanitize(md.convert(text))
     rendered.headings = list(_flatten(md.toc_tokens))
     rendered.text = plain_text(rendered.html)
