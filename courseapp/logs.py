@@ -29,3 +29,23 @@ class JsonFormatter(logging.Formatter):
         if record.stack_info:
             entry["stack"] = self.formatStack(record.stack_info)
         return json.dumps(entry, default=str)
+
+
+def stdout_json_logging(*, level: str, own_loggers: tuple[str, ...]) -> dict:
+    """A logging config: every record as JSON on stdout; `own_loggers` do not propagate,
+    so a library's handlers do not print a second, plain copy."""
+    handler = {"handlers": ["stdout"], "level": level, "propagate": False}
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {"json": {"()": "courseapp.logs.JsonFormatter"}},
+        "handlers": {
+            "stdout": {
+                "class": "logging.StreamHandler",
+                "stream": "ext://sys.stdout",
+                "formatter": "json",
+            }
+        },
+        "root": {"handlers": ["stdout"], "level": level},
+        "loggers": dict.fromkeys(own_loggers, handler),
+    }

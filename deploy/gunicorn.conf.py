@@ -2,6 +2,8 @@
 
 import os
 
+from courseapp.logs import stdout_json_logging
+
 bind = f"0.0.0.0:{os.environ.get('PORT', '8000')}"
 # Processes x threads per container; scale out with more containers, not bigger ones.
 workers = int(os.environ.get("GUNICORN_WORKERS", "2"))
@@ -21,20 +23,6 @@ control_socket_disable = True
 # Access and error logs as the same one-line JSON the application writes.
 accesslog = "-"
 access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms'
-logconfig_dict = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"json": {"()": "courseapp.logs.JsonFormatter"}},
-    "handlers": {
-        "stdout": {
-            "class": "logging.StreamHandler",
-            "stream": "ext://sys.stdout",
-            "formatter": "json",
-        }
-    },
-    "root": {"handlers": ["stdout"], "level": "INFO"},
-    "loggers": {
-        "gunicorn.error": {"handlers": ["stdout"], "level": "INFO", "propagate": False},
-        "gunicorn.access": {"handlers": ["stdout"], "level": "INFO", "propagate": False},
-    },
-}
+logconfig_dict = stdout_json_logging(
+    level=os.environ.get("LOG_LEVEL", "INFO"), own_loggers=("gunicorn.error", "gunicorn.access")
+)

@@ -12,28 +12,9 @@ from tests.conftest import FIXTURE_CONTENT
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_review_a_deck_with_the_keyboard(page: Page, live_server, django_user_model):
+def test_review_a_deck_with_the_keyboard(page: Page, live_server, django_user_model, page_problems):
     call_command("import_content", str(FIXTURE_CONTENT), verbosity=0)
     django_user_model.objects.create_user("ada", "ada@example.org", "a-Long-pass-9")
-    problems = []
-    # CSP violations and script errors show up here; failed loads are checked by response.
-    page.on(
-        "console",
-        lambda message: (
-            message.type == "error"
-            and not message.text.startswith("Failed to load resource")
-            and problems.append(message.text)
-        ),
-    )
-    page.on(
-        "response",
-        lambda response: (
-            response.status >= 400
-            and not response.url.endswith("/favicon.ico")
-            and problems.append(f"{response.status} {response.url}")
-        ),
-    )
-    page.on("pageerror", lambda error: problems.append(str(error)))
 
     page.goto(f"{live_server.url}/courses/demo/flashcards/basics/review/")
     page.get_by_label("Username").fill("ada")
@@ -76,7 +57,7 @@ def test_review_a_deck_with_the_keyboard(page: Page, live_server, django_user_mo
     expect(review).to_contain_text("You reviewed 4 cards in this deck today.")
 
     assert page.evaluate("window.stillTheSamePage") is True
-    assert problems == []
+    assert page_problems == []
     assert list(Review.objects.order_by("pk").values_list("card__key", "rating")) == [
         ("image", 1),
         ("what-is-a-container", 3),
