@@ -5,6 +5,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from courseapp.catalog import selectors
+from courseapp.insights.selectors import can_view_insights
 from courseapp.progress import selectors as progress_selectors
 from courseapp.progress.services import lesson_view_record
 
@@ -30,6 +31,7 @@ def course_outline(request: HttpRequest, course_slug: str) -> HttpResponse:
             completed, {lesson.pk for lesson in published}
         ),
         "enrolled": progress_selectors.is_enrolled(request.user, course),
+        "can_view_insights": can_view_insights(request.user, course),
     }
     return render(request, "catalog/course.html", context)
 
