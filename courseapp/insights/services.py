@@ -18,6 +18,7 @@ DEMO_PASSWORD = "demo-password-1"  # noqa: S105 (a documented demo account passw
 DEMO_USERNAME_RE = r"^student[0-9]{4,}$"
 DAYS = 60
 BATCH = 5000
+MAX_TRIES = 6  # the last try is right: students retry until correct
 FIRST_NAMES = [
     "Ada",
     "Alan",
@@ -164,8 +165,9 @@ def _answers(question, user, ability: float, at: datetime, rng: random.Random, n
     chance = 1 / (1 + math.exp(-(1.3 * (ability - question.difficulty) + 0.9)))
     attempts = []
     time = at + timedelta(seconds=rng.uniform(20, 300))
-    for tries in range(6):
-        correct = rng.random() < (chance if tries == 0 else max(chance, 0.6))
+    for tries in range(MAX_TRIES):
+        last = tries == MAX_TRIES - 1
+        correct = last or rng.random() < (chance if tries == 0 else max(chance, 0.6))
         if tries and not correct and rng.random() < 0.35:
             attempts.append(
                 Attempt(user=user, question=question, correct=False, revealed=True, created_at=time)
