@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "courseapp.quizzes",
     "courseapp.progress",
     "courseapp.flashcards",
+    "courseapp.insights",
 ]
 
 MIDDLEWARE = [

@@ -6,6 +6,7 @@ from django.views.decorators.http import require_GET
 
 from courseapp.catalog import selectors
 from courseapp.flashcards.selectors import course_flashcards_due
+from courseapp.insights.selectors import can_view_insights
 from courseapp.progress import selectors as progress_selectors
 from courseapp.progress.services import lesson_view_record
 
@@ -32,6 +33,7 @@ def course_outline(request: HttpRequest, course_slug: str) -> HttpResponse:
         ),
         "enrolled": progress_selectors.is_enrolled(request.user, course),
         "flashcards_due": course_flashcards_due(course=course, user=request.user),
+        "can_view_insights": can_view_insights(request.user, course),
     }
     return render(request, "catalog/course.html", context)
 

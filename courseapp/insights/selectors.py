@@ -1,0 +1,545 @@
+"""Reads for instructor and admin insights, each in a fixed number of queries.
+
+The database does the aggregating: Python only reshapes rows that are already one per lesson,
+question, student or progress value, never one per attempt.
+"""
+
+import json
+import math
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.core.exceptions import PermissionDenied
+from django.db import connection
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    FloatField,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.functions import Coalesce, Greatest, RowNumber
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.html import strip_tags
+
+from courseapp.catalog.models import Course, Lesson
+from courseapp.progress.models import Enrollment, LessonProgress
+from courseapp.quizzes.models import Attempt, Choice, Question
+
+ACTIVE_DAYS = 7
+# Thresholds for flagging a question (Moodle's guidance: facility under 20% is very hard).
+LOW_FACILITY = 0.2
+MIN_STUDENTS_TO_FLAG = 5
+CHOICE_TYPES = ("single", "multiple")
+SORTS = {
+    "name": [F("user__username").asc()],
+    "progress": [F("completed").asc(), F("user__username").asc()],
+    "accuracy": [F("accuracy").asc(nulls_first=True), F("user__username").asc()],
+    "activity": [F("last_activity").asc(), F("user__username").asc()],
+}
+
+
+def can_view_insights(user, course: Course) -> bool:
+    """Staff see every course's insights; instructors see the courses they teach."""
+    if not user.is_authenticated:
+        return False
+    return user.is_staff or course.instructors.filter(pk=user.pk).exists()
+
+
+def insights_course_get(user, slug: str) -> Course:
+    """The course by slug (404 if unknown), if the user may see its insights (else 403)."""
+    course = get_object_or_404(Course, slug=slug)
+    if not can_view_insights(user, course):
+        raise PermissionDenied
+    return course
+
+
+def insights_courses(user) -> list[Course]:
+    """Courses whose insights the user may see: every course for staff, else those taught."""
+    courses = Course.objects.all() if user.is_staff else user.taught_courses.all()
+    return list(courses.order_by("order", "title"))
+
+
+def course_lessons(course: Course) -> QuerySet[Lesson]:
+    return Lesson.objects.published().filter(course=course)
+
+
+def course_questions(course: Course) -> QuerySet[Question]:
+    """The questions that count: current ones, in published lessons."""
+    return Question.objects.filter(course=course, archived=False, lesson__in=course_lessons(course))
+
+
+def first_attempts(question_ids: list[int]) -> QuerySet[Attempt]:
+    """Each student's first answer to each question: the earliest attempt that is not a reveal."""
+    earlier = Attempt.objects.filter(
+        user=OuterRef("user"), question=OuterRef("question"), revealed=False
+    ).filter(
+        Q(created_at__lt=OuterRef("created_at"))
+        | Q(created_at=OuterRef("created_at"), pk__lt=OuterRef("pk"))
+    )
+    return (
+        Attempt.objects.filter(question_id__in=question_ids, revealed=False)
+        .filter(~Exists(earlier))
+        .order_by()
+    )
+
+
+def _ranked_attempts(question_ids: list[int], *, answers: bool) -> tuple[str, tuple]:
+    """SQL of the attempts on these questions numbered in time order per student, question and
+    kind (answer or reveal): the answers numbered 1 are the first attempts."""
+    ranked = (
+        Attempt.objects.filter(question_id__in=question_ids)
+        .annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=[F("user_id"), F("question_id"), F("revealed")],
+                order_by=[F("created_at").asc(), F("pk").asc()],
+            )
+        )
+        .values_list(
+            "user_id",
+            "question_id",
+            "revealed",
+            "correct",
+            *(["answer"] if answers else []),
+            "rank",
+        )
+        .order_by()
+    )
+    return ranked.query.sql_with_params()
+
+
+def _count(queryset) -> Coalesce:
+    """A scalar subquery counting the rows of a correlated queryset."""
+    counted = queryset.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+def _completed(course: Course) -> Coalesce:
+    return _count(
+        LessonProgress.objects.filter(
+            user=OuterRef("user"),
+            course=course,
+            completed_at__isnull=False,
+            lesson__in=course_lessons(course),
+        )
+    )
+
+
+# Headline numbers and the progress distribution
+
+
+@dataclass(frozen=True)
+class Bin:
+    label: str
+    students: int
+
+
+@dataclass(frozen=True)
+class Overview:
+    lessons: int
+    enrolled: int
+    active: int
+    median_progress: float | None  # percent
+    completed_course: int
+    distribution: list[Bin]
+
+
+def course_overview(course: Course, *, now: datetime | None = None) -> Overview:
+    """Enrolled, active in the last week, median progress, finished, and a progress histogram."""
+    now = now or timezone.now()
+    lessons = course_lessons(course).count()
+    # How many students completed how many lessons: at most one row per possible count.
+    frequencies = sorted(
+        Enrollment.objects.filter(course=course)
+        .annotate(completed=_completed(course))
+        .values_list("completed")
+        .annotate(students=Count("pk"))
+        .order_by()
+    )
+    since = now - timedelta(days=ACTIVE_DAYS)
+    active = (
+        Enrollment.objects.filter(course=course)
+        .filter(
+            Exists(
+                LessonProgress.objects.filter(
+                    user=OuterRef("user"), course=course, last_viewed_at__gte=since
+                )
+            )
+            | Exists(
+                Attempt.objects.filter(
+                    user=OuterRef("user"), question__course=course, created_at__gte=since
+                )
+            )
+        )
+        .count()
+    )
+    enrolled = sum(students for _, students in frequencies)
+    median = _median(frequencies)
+    return Overview(
+        lessons=lessons,
+        enrolled=enrolled,
+        active=active,
+        median_progress=100 * median / lessons if lessons and median is not None else None,
+        completed_course=sum(s for c, s in frequencies if lessons and c >= lessons),
+        distribution=_distribution(frequencies, lessons),
+    )
+
+
+def _median(frequencies: list[tuple[int, int]]) -> float | None:
+    """The median of values given as sorted (value, how many) pairs."""
+    total = sum(count for _, count in frequencies)
+    if not total:
+        return None
+    middle = [(total - 1) // 2, total // 2]
+    found, seen = [], 0
+    for value, count in frequencies:
+        found += [value for index in middle if seen <= index < seen + count]
+        seen += count
+    return sum(found) / 2
+
+
+def _distribution(frequencies: list[tuple[int, int]], lessons: int) -> list[Bin]:
+    """Students per tenth of progress (0-9%, ..., 90-99%) and those at 100%."""
+    counts = [0] * 11
+    for completed, students in frequencies:
+        tenth = min(10, 10 * completed // lessons) if lessons else 0
+        counts[tenth] += students
+    labels = [f"{10 * i}\N{EN DASH}{10 * i + 9}%" for i in range(10)] + ["100%"]
+    return [Bin(label, n) for label, n in zip(labels, counts, strict=True)]
+
+
+def lesson_funnel(course: Course) -> list[Lesson]:
+    """Published lessons in course order, with how many students viewed and completed each."""
+    return list(
+        course_lessons(course)
+        .only("slug", "title", "sequence", "course_id")
+        .annotate(
+            viewed=Count("progress"),
+            completed=Count("progress", filter=Q(progress__completed_at__isnull=False)),
+        )
+        .order_by("sequence")
+    )
+
+
+# Students
+
+
+@dataclass(frozen=True)
+class StudentRow:
+    user: object
+    completed: int
+    lessons: int
+    attempted: int
+    first_correct: int
+    last_activity: datetime
+
+    @property
+    def progress(self) -> int:
+        return round(100 * self.completed / self.lessons) if self.lessons else 0
+
+    @property
+    def accuracy(self) -> int | None:
+        return round(100 * self.first_correct / self.attempted) if self.attempted else None
+
+
+def student_rows(course: Course, *, search: str = "", sort: str = "name") -> QuerySet[Enrollment]:
+    """Enrolled students with completed lessons, first-attempt accuracy and last activity.
+
+    `sort` is a key of SORTS, with a leading "-" for descending; unknown keys sort by name.
+    """
+    mine = first_attempts(list(course_questions(course).values_list("pk", flat=True))).filter(
+        user=OuterRef("user")
+    )
+    progress = LessonProgress.objects.filter(user=OuterRef("user"), course=course)
+    attempts = Attempt.objects.filter(user=OuterRef("user"), question__course=course)
+    rows = (
+        Enrollment.objects.filter(course=course)
+        .select_related("user")
+        .only("started_at", "user__username", "user__first_name", "user__last_name")
+        .annotate(
+            completed=_completed(course),
+            attempted=_count(mine),
+            first_correct=_count(mine.filter(correct=True)),
+            last_activity=Greatest(
+                Coalesce(
+                    Subquery(progress.order_by("-last_viewed_at").values("last_viewed_at")[:1]),
+                    F("started_at"),
+                ),
+                Coalesce(
+                    Subquery(attempts.order_by("-created_at").values("created_at")[:1]),
+                    F("started_at"),
+                ),
+            ),
+        )
+    )
+    for term in search.split():
+        rows = rows.filter(
+            Q(user__username__icontains=term)
+            | Q(user__first_name__icontains=term)
+            | Q(user__last_name__icontains=term)
+        )
+    key = sort.removeprefix("-")
+    order = SORTS.get(key, SORTS["name"])
+    if key == "accuracy":
+        # One subquery as the sort key: the database sorts first, then computes the shown columns
+        # for the page only.
+        score = Case(When(correct=True, then=Value(1.0)), default=Value(0.0))
+        rows = rows.annotate(
+            accuracy=Subquery(
+                mine.annotate(mean=Func(score, function="AVG")).values("mean"),
+                output_field=FloatField(),
+            )
+        )
+    if sort.startswith("-") and key in SORTS:
+        order = [expression.copy() for expression in order]
+        for expression in order[:1]:
+            expression.reverse_ordering()
+    return rows.order_by(*order)
+
+
+def student_row(enrollment: Enrollment, lessons: int) -> StudentRow:
+    return StudentRow(
+        user=enrollment.user,
+        completed=enrollment.completed,
+        lessons=lessons,
+        attempted=enrollment.attempted,
+        first_correct=enrollment.first_correct,
+        last_activity=enrollment.last_activity,
+    )
+
+
+@dataclass
+class QuestionState:
+    question: Question
+    attempts: list[Attempt] = field(default_factory=list)
+
+    @property
+    def answers(self) -> list[Attempt]:
+        return [attempt for attempt in self.attempts if not attempt.revealed]
+
+    @property
+    def first_correct(self) -> bool | None:
+        answers = self.answers
+        return answers[0].correct if answers else None
+
+    @property
+    def solved(self) -> bool:
+        return any(attempt.correct for attempt in self.attempts)
+
+    @property
+    def revealed(self) -> bool:
+        return any(attempt.revealed for attempt in self.attempts)
+
+
+@dataclass
+class LessonState:
+    lesson: Lesson
+    progress: LessonProgress | None
+    questions: list[QuestionState]
+
+    @property
+    def state(self) -> str:
+        if self.progress is None:
+            return "not started"
+        return "completed" if self.progress.completed else "viewed"
+
+
+@dataclass
+class StudentDetail:
+    enrollment: Enrollment
+    row: StudentRow
+    lessons: list[LessonState]
+
+
+def student_detail(course: Course, user_id: int) -> StudentDetail:
+    """One enrolled student: every published lesson's state and every attempt, in order."""
+    enrollment = get_object_or_404(student_rows(course).select_related("user"), user_id=user_id)
+    lessons = list(course_lessons(course).only("slug", "title", "sequence").order_by("sequence"))
+    progress = {
+        p.lesson_id: p for p in LessonProgress.objects.filter(user_id=user_id, course=course)
+    }
+    questions = {
+        q.pk: QuestionState(q)
+        for q in course_questions(course)
+        .only("key", "type", "lesson_id", "position")
+        .order_by("position")
+    }
+    for attempt in Attempt.objects.filter(user_id=user_id, question__in=list(questions)).order_by(
+        "created_at", "pk"
+    ):
+        attempt.answer_text = answer_text(attempt.answer)
+        questions[attempt.question_id].attempts.append(attempt)
+    by_lesson: dict[int, list[QuestionState]] = {}
+    for state in questions.values():
+        by_lesson.setdefault(state.question.lesson_id, []).append(state)
+    return StudentDetail(
+        enrollment=enrollment,
+        row=student_row(enrollment, len(lessons)),
+        lessons=[
+            LessonState(lesson, progress.get(lesson.pk), by_lesson.get(lesson.pk, []))
+            for lesson in lessons
+        ],
+    )
+
+
+def answer_text(answer) -> str:
+    """An attempt's stored answer as a student would read it."""
+    if isinstance(answer, list):
+        return ", ".join(str(value) for value in answer)
+    if isinstance(answer, bool):
+        return "true" if answer else "false"
+    return "" if answer is None else str(answer)
+
+
+# Item statistics
+
+ITEM_SQL = """
+WITH ranked (user_id, question_id, revealed, correct, rank) AS ({ranked}),
+     scored AS (
+       SELECT user_id, question_id, CASE WHEN correct THEN 1 ELSE 0 END AS x
+       FROM ranked WHERE rank = 1 AND NOT revealed
+     ),
+     total AS (SELECT user_id, SUM(x) AS t FROM scored GROUP BY user_id),
+     sums AS (
+       SELECT scored.question_id,
+              COUNT(*) AS n,
+              SUM(scored.x) AS sx,
+              SUM(total.t - scored.x) AS sr,
+              SUM((total.t - scored.x) * (total.t - scored.x)) AS srr,
+              SUM(scored.x * (total.t - scored.x)) AS sxr
+       FROM scored JOIN total ON total.user_id = scored.user_id
+       GROUP BY scored.question_id
+     ),
+     counts AS (
+       SELECT question_id,
+              SUM(CASE WHEN revealed THEN 0 ELSE 1 END) AS answers,
+              SUM(CASE WHEN revealed AND rank = 1 THEN 1 ELSE 0 END) AS reveals
+       FROM ranked GROUP BY question_id
+     )
+SELECT counts.question_id, counts.answers, counts.reveals,
+       COALESCE(sums.n, 0), COALESCE(sums.sx, 0), COALESCE(sums.sr, 0),
+       COALESCE(sums.srr, 0), COALESCE(sums.sxr, 0)
+FROM counts LEFT JOIN sums ON sums.question_id = counts.question_id
+"""
+
+WRONG_ANSWERS_SQL = """
+WITH ranked (user_id, question_id, revealed, correct, answer, rank) AS ({ranked})
+SELECT question_id, answer, COUNT(*) FROM ranked
+WHERE rank = 1 AND NOT revealed AND NOT correct
+GROUP BY question_id, answer
+"""
+
+
+@dataclass
+class ItemStats:
+    question: Question
+    students: int = 0  # students with a first attempt
+    correct: int = 0  # of those first attempts, correct
+    attempts: int = 0  # every answer submitted (reveals excluded)
+    reveals: int = 0  # students who pressed Show answer
+    discrimination: float | None = None
+    top_wrong: str | None = None
+    top_wrong_count: int = 0
+
+    @property
+    def facility(self) -> float | None:
+        return self.correct / self.students if self.students else None
+
+    @property
+    def facility_percent(self) -> int | None:
+        return round(100 * self.correct / self.students) if self.students else None
+
+    @property
+    def flags(self) -> list[str]:
+        if self.students < MIN_STUDENTS_TO_FLAG:
+            return []
+        flags = []
+        if self.facility is not None and self.facility < LOW_FACILITY:
+            flags.append("very low facility")
+        if self.discrimination is not None and self.discrimination < 0:
+            flags.append("negative discrimination")
+        return flags
+
+
+def item_statistics(course: Course) -> list[ItemStats]:
+    """Per question, on each student's first attempt: facility, discrimination, the most
+    chosen wrong answer; plus every answer submitted and the students who revealed it.
+
+    The rest score needs each student's total joined back to their items, which the ORM cannot
+    express without a common table expression: the ranking comes from the ORM, the sums from a
+    small SQL statement that PostgreSQL and SQLite both run.
+    """
+    questions = (
+        course_questions(course)
+        .select_related("lesson")
+        .only("key", "type", "position", "lesson__title", "lesson__slug", "lesson__sequence")
+        .order_by("lesson__sequence", "position")
+    )
+    stats = {question.pk: ItemStats(question) for question in questions}
+    if not stats:
+        return []
+    for question_id, answers, reveals, n, sx, sr, srr, sxr in _run(ITEM_SQL, list(stats)):
+        item = stats[question_id]
+        item.attempts, item.reveals, item.students, item.correct = answers, reveals, n, int(sx)
+        item.discrimination = _correlation(n, int(sx), int(sr), int(srr), int(sxr))
+    choice_ids = [pk for pk, item in stats.items() if item.question.type in CHOICE_TYPES]
+    for question_id, (text, count) in _top_wrong_answers(choice_ids).items():
+        stats[question_id].top_wrong, stats[question_id].top_wrong_count = text, count
+    return list(stats.values())
+
+
+def _run(sql: str, question_ids: list[int], *, answers: bool = False) -> list[tuple]:
+    ranked, params = _ranked_attempts(question_ids, answers=answers)
+    with connection.cursor() as cursor:
+        cursor.execute(sql.format(ranked=ranked), params)
+        return cursor.fetchall()
+
+
+def _correlation(n: int, sx: int, sr: int, srr: int, sxr: int) -> float | None:
+    """Pearson's r of a 0/1 item score and the rest score, from sums (sum of x² = sum of x)."""
+    if n < 2:
+        return None
+    spread = (n * sx - sx * sx) * (n * srr - sr * sr)
+    if spread <= 0:
+        return None
+    return (n * sxr - sx * sr) / math.sqrt(spread)
+
+
+def _top_wrong_answers(question_ids: list[int]) -> dict[int, tuple[str, int]]:
+    """Per choice question, the wrong first answer given most often (as choice texts)."""
+    if not question_ids:
+        return {}
+    # Multiple-choice answers arrive in display order: the same set counts once.
+    counts: Counter = Counter()
+    for question_id, answer, n in _run(WRONG_ANSWERS_SQL, question_ids, answers=True):
+        keys = json.loads(answer) if isinstance(answer, str) else answer
+        keys = tuple(sorted(map(str, keys))) if isinstance(keys, list) else (str(keys),)
+        counts[question_id, keys] += n
+    best: dict[int, tuple[tuple, int]] = {}
+    for (question_id, keys), n in sorted(counts.items()):
+        if n > best.get(question_id, ((), 0))[1]:
+            best[question_id] = (keys, n)
+    if not best:
+        return {}
+    texts = {
+        (question_id, key): strip_tags(text).strip()
+        for question_id, key, text in Choice.objects.filter(question_id__in=best).values_list(
+            "question_id", "key", "text_html"
+        )
+    }
+    return {
+        question_id: ("; ".join(texts.get((question_id, k), k) for k in keys), n)
+        for question_id, (keys, n) in best.items()
+    }

@@ -1,0 +1,186 @@
+import csv
+from collections.abc import Iterable
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+from django.views.decorators.vary import vary_on_headers
+
+from courseapp.insights import charts, selectors
+
+STUDENTS_PER_PAGE = 50
+COLUMNS = [
+    ("name", "Student", False),
+    ("progress", "Progress", True),
+    ("accuracy", "First-attempt accuracy", True),
+    ("activity", "Last activity", True),
+]
+# Spreadsheets run cells starting with these as formulas (CSV injection).
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+@login_required
+@require_GET
+def index(request: HttpRequest) -> HttpResponse:
+    courses = selectors.insights_courses(request.user)
+    return render(request, "insights/index.html", {"courses": courses})
+
+
+@login_required
+@require_GET
+@vary_on_headers("HX-Request")
+def course_insights(request: HttpRequest, course_slug: str) -> HttpResponse:
+    course = selectors.insights_course_get(request.user, course_slug)
+    search = request.GET.get("q", "").strip()[:100]
+    sort = request.GET.get("sort", "name")
+    lesson_count = selectors.course_lessons(course).count()
+    page = Paginator(
+        selectors.student_rows(course, search=search, sort=sort), STUDENTS_PER_PAGE
+    ).get_page(request.GET.get("page"))
+    context = {
+        "course": course,
+        "search": search,
+        "sort": sort,
+        "page": page,
+        "students": [selectors.student_row(e, lesson_count) for e in page.object_list],
+        "columns": _columns(sort),
+        "sort_label": next(
+            (label for key, label, _ in COLUMNS if key == sort.removeprefix("-")), "Student"
+        ).lower(),
+        "min_flag_students": selectors.MIN_STUDENTS_TO_FLAG,
+    }
+    if request.htmx and not request.htmx.history_restore_request:
+        return render(request, "insights/course.html#students", context)
+    overview = selectors.course_overview(course)
+    funnel = selectors.lesson_funnel(course)
+    context |= {
+        "overview": overview,
+        "funnel": funnel,
+        "funnel_chart": charts.funnel_chart(funnel, overview.enrolled),
+        "progress_chart": charts.progress_chart(overview.distribution),
+        "items": selectors.item_statistics(course),
+    }
+    return render(request, "insights/course.html", context)
+
+
+@login_required
+@require_GET
+def student(request: HttpRequest, course_slug: str, user_id: int) -> HttpResponse:
+    course = selectors.insights_course_get(request.user, course_slug)
+    detail = selectors.student_detail(course, user_id)
+    return render(request, "insights/student.html", {"course": course, "detail": detail})
+
+
+@login_required
+@require_GET
+def students_csv(request: HttpRequest, course_slug: str) -> StreamingHttpResponse:
+    course = selectors.insights_course_get(request.user, course_slug)
+    lesson_count = selectors.course_lessons(course).count()
+    header = [
+        "username",
+        "name",
+        "progress_percent",
+        "lessons_completed",
+        "lessons_total",
+        "questions_attempted",
+        "first_attempt_accuracy_percent",
+        "last_activity",
+    ]
+
+    def rows():
+        for enrollment in selectors.student_rows(course).iterator(chunk_size=500):
+            row = selectors.student_row(enrollment, lesson_count)
+            yield [
+                row.user.get_username(),
+                row.user.get_full_name(),
+                row.progress,
+                row.completed,
+                row.lessons,
+                row.attempted,
+                "" if row.accuracy is None else row.accuracy,
+                row.last_activity.isoformat(),
+            ]
+
+    return _csv_response(f"{course.slug}-students.csv", header, rows())
+
+
+@login_required
+@require_GET
+def questions_csv(request: HttpRequest, course_slug: str) -> StreamingHttpResponse:
+    course = selectors.insights_course_get(request.user, course_slug)
+    header = [
+        "lesson",
+        "question",
+        "type",
+        "students",
+        "attempts",
+        "facility",
+        "discrimination",
+        "most_chosen_wrong_answer",
+        "most_chosen_wrong_answer_count",
+        "reveals",
+        "flags",
+    ]
+
+    def rows():
+        for item in selectors.item_statistics(course):
+            yield [
+                item.question.lesson.title,
+                item.question.key,
+                item.question.type,
+                item.students,
+                item.attempts,
+                "" if item.facility is None else f"{item.facility:.3f}",
+                "" if item.discrimination is None else f"{item.discrimination:.3f}",
+                item.top_wrong or "",
+                item.top_wrong_count or "",
+                item.reveals,
+                "; ".join(item.flags),
+            ]
+
+    return _csv_response(f"{course.slug}-questions.csv", header, rows())
+
+
+def _columns(sort: str) -> list[dict]:
+    """Sortable headers: each links to its ascending order, or flips the current one."""
+    columns = []
+    for key, label, numeric in COLUMNS:
+        aria_sort = {key: "ascending", f"-{key}": "descending"}.get(sort)
+        columns.append(
+            {
+                "label": label,
+                "numeric": numeric,
+                "aria_sort": aria_sort,
+                "next": f"-{key}" if sort == key else key,
+            }
+        )
+    return columns
+
+
+class _Echo:
+    """A file-like object whose write returns the line, so csv.writer can feed a stream."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def _cell(value: object) -> object:
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def _csv_response(filename: str, header: list[str], rows: Iterable[list]) -> StreamingHttpResponse:
+    writer = csv.writer(_Echo())
+
+    def lines():
+        yield writer.writerow(header)
+        for row in rows:
+            yield writer.writerow([_cell(value) for value in row])
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
