@@ -169,6 +169,7 @@ def course_overview(course: Course, *, now: datetime | None = None) -> Overview:
         .order_by()
     )
     since = now - timedelta(days=ACTIVE_DAYS)
+    question_ids = list(course_questions(course).values_list("pk", flat=True))
     active = (
         Enrollment.objects.filter(course=course)
         .filter(
@@ -178,8 +179,9 @@ def course_overview(course: Course, *, now: datetime | None = None) -> Overview:
                 )
             )
             | Exists(
+                # An explicit id list lets the planner start from the recent attempts.
                 Attempt.objects.filter(
-                    user=OuterRef("user"), question__course=course, created_at__gte=since
+                    user=OuterRef("user"), question_id__in=question_ids, created_at__gte=since
                 )
             )
         )
