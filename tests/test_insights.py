@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from courseapp.catalog.models import Course, Lesson
+from courseapp.flashcards.models import CardState, Review
 from courseapp.insights import selectors
 from courseapp.insights.charts import nice_ceiling
 from courseapp.progress.models import Enrollment, LessonProgress
@@ -355,10 +356,29 @@ def test_seed_demo_creates_students_progress_and_attempts(demo_course, django_us
     assert wrong <= right
     oldest = attempts.order_by("created_at").first().created_at
     assert timezone.now() - oldest <= timedelta(days=60)
+    # Flashcards: reviewed when due, one state per student and card, ratings of every kind.
+    reviews = Review.objects.all()
+    assert f"{reviews.count()} flashcard reviews" in out.getvalue()
+    ratings = set(reviews.values_list("rating", flat=True))
+    assert ratings <= {1, 2, 3, 4} and len(ratings) > 1
+    assert reviews.count() > CardState.objects.count() > 0  # cards come back when due
+    states = CardState.objects.all()
+    assert {(s.user_id, s.card_id) for s in states} == set(reviews.values_list("user", "card"))
+    assert all(state.last_review == state_last_review(state) for state in states)
+    assert reviews.filter(reviewed_at__gt=timezone.now()).count() == 0
     with pytest.raises(CommandError, match="already exist; pass --reset"):
         call_command("seed_demo", course=["demo"], students=5, stdout=io.StringIO())
     call_command("seed_demo", course=["demo"], students=5, reset=True, stdout=io.StringIO())
     assert Enrollment.objects.count() == 5
+
+
+def state_last_review(state):
+    return (
+        Review.objects.filter(user=state.user_id, card=state.card_id)
+        .order_by("-reviewed_at")
+        .values_list("reviewed_at", flat=True)
+        .first()
+    )
 
 
 def test_seed_demo_refuses_unknown_courses(db):

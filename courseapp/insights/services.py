@@ -11,6 +11,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from courseapp.catalog.models import Course
+from courseapp.flashcards.models import CardState, Flashcard, Review
+from courseapp.flashcards.scheduling import RATINGS, apply_review
 from courseapp.progress.models import Enrollment, LessonProgress
 from courseapp.quizzes.models import Attempt, Question
 
@@ -19,6 +21,8 @@ DEMO_USERNAME_RE = r"^student[0-9]{4,}$"
 DAYS = 60
 BATCH = 5000
 MAX_TRIES = 6  # the last try is right: students retry until correct
+MAX_REVIEWS = 10  # of one card by one student
+RATING_WEIGHTS = (1, 1, 6, 2)  # Again, Hard, Good, Easy
 FIRST_NAMES = [
     "Ada",
     "Alan",
@@ -58,6 +62,7 @@ class SeedSummary:
     enrollments: int
     progress: int
     attempts: int
+    reviews: int
 
 
 def demo_students():
@@ -68,9 +73,10 @@ def demo_students():
 def demo_seed(
     *, courses: list[Course], students: int, seed: int = 1, reset: bool = False
 ) -> SeedSummary:
-    """Create `students` demo students (student0001…) with enrollments, lesson progress and
-    attempts in each course: drop-off along the course, first-try correctness from student
-    ability and question difficulty, retries until correct, some reveals, over the last 60 days.
+    """Create `students` demo students (student0001…) with enrollments, lesson progress,
+    attempts and flashcard reviews in each course: drop-off along the course, first-try
+    correctness from student ability and question difficulty, retries until correct, some
+    reveals, cards reviewed when due, over the last 60 days.
 
     Refuses (DemoStudentsExist) when demo students exist, unless `reset` deletes them first.
     """
@@ -103,9 +109,12 @@ def demo_seed(
     if users and users[0].pk is None:  # backends that do not return ids from bulk inserts
         users = list(demo_students().order_by("username"))
     ability = {user.pk: rng.gauss(0, 1) for user in users}
-    totals = [0, 0, 0]
+    totals = [0, 0, 0, 0]
     for course in courses:
-        counts = _course_seed(course, users, ability, rng, now)
+        counts = (
+            *_course_seed(course, users, ability, rng, now),
+            _reviews_seed(course, users, rng, now),
+        )
         totals = [a + b for a, b in zip(totals, counts, strict=True)]
     return SeedSummary(len(users), len(courses), *totals)
 
@@ -154,10 +163,45 @@ def _course_seed(course: Course, users, ability: dict, rng: random.Random, now: 
     Attempt.objects.bulk_create(attempts, batch_size=BATCH)
     if connection.vendor == "postgresql":
         # Fresh planner statistics: without them the first dashboards pick poor plans.
-        tables = [m._meta.db_table for m in (Enrollment, LessonProgress, Attempt)]
+        tables = [
+            m._meta.db_table for m in (Enrollment, LessonProgress, Attempt, CardState, Review)
+        ]
         with connection.cursor() as cursor:
             cursor.execute(f"ANALYZE {', '.join(tables)}")
     return len(enrollments), len(progress), len(attempts)
+
+
+def _reviews_seed(course: Course, users, rng: random.Random, now: datetime) -> int:
+    """Each student studies the first part of the course's cards, reviewing each when due."""
+    cards = list(
+        Flashcard.objects.filter(
+            deck__course=course, deck__archived=False, archived=False
+        ).order_by("deck__position", "position")
+    )
+    states, reviews = [], []
+    for user in users:
+        for card in cards[: int(len(cards) * rng.betavariate(1, 4))]:
+            at = now - timedelta(seconds=rng.uniform(0, DAYS * 86400))
+            state = CardState(user=user, card=card, due=at, introduced_at=at)
+            for _ in range(MAX_REVIEWS):
+                rating = rng.choices(RATINGS, weights=RATING_WEIGHTS)[0]
+                apply_review(state, rating=rating, now=at)
+                reviews.append(
+                    Review(
+                        user=user,
+                        card=card,
+                        rating=int(rating),
+                        reviewed_at=at,
+                        duration_ms=rng.randint(1500, 20000),
+                    )
+                )
+                at = state.due + timedelta(seconds=rng.uniform(0, 2 * 86400))
+                if at > now:
+                    break
+            states.append(state)
+    CardState.objects.bulk_create(states, batch_size=BATCH)
+    Review.objects.bulk_create(reviews, batch_size=BATCH)
+    return len(reviews)
 
 
 def _answers(question, user, ability: float, at: datetime, rng: random.Random, now: datetime):

@@ -9,7 +9,8 @@ from courseapp.insights.services import DemoStudentsExist, demo_seed
 class Command(BaseCommand):
     help = (
         "Seed demo students (student0001…, password demo-password-1) with enrollments, lesson "
-        "progress and quiz attempts in the given courses, so the insights can be seen and measured."
+        "progress, quiz attempts and flashcard reviews in the given courses, so the insights "
+        "can be seen and measured."
     )
 
     def add_arguments(self, parser):
@@ -44,5 +45,6 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Seeded {summary.students} demo students in {summary.courses} course(s): "
             f"{summary.enrollments} enrollments, {summary.progress} lesson progress rows, "
-            f"{summary.attempts} attempts in {time.monotonic() - started:.1f}s."
+            f"{summary.attempts} attempts, {summary.reviews} flashcard reviews "
+            f"in {time.monotonic() - started:.1f}s."
         )
