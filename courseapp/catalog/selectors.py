@@ -54,7 +54,11 @@ class LessonPage:
 
 def lesson_page(course: Course, slug: str, user) -> LessonPage:
     lesson = get_object_or_404(
-        Lesson.objects.published().select_related("module"), course=course, slug=slug
+        Lesson.objects.published()
+        .select_related("module")
+        .defer("search_text", "search_headings", "search_vector"),
+        course=course,
+        slug=slug,
     )
     lesson.course = course
     views = question_views(lesson_questions(lesson, user), user)

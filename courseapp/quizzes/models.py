@@ -49,7 +49,8 @@ class Choice(models.Model):
     archived = models.BooleanField(default=False)
 
     class Meta:
-        ordering = ["question", "position"]
+        # By the column, not the relation: ordering by "question" would join three tables.
+        ordering = ["question_id", "position"]
         constraints = [
             models.UniqueConstraint(
                 fields=["question", "key"], name="choice_unique_key_per_question"

@@ -64,7 +64,11 @@ def _choices_prefetch() -> Prefetch:
 
 def lesson_questions(lesson: Lesson, user) -> list[Question]:
     """The lesson's questions with choices and, for a signed-in user, their latest attempt."""
-    questions = lesson.questions.filter(archived=False).prefetch_related(_choices_prefetch())
+    questions = (
+        lesson.questions.filter(archived=False)
+        .order_by("position")
+        .prefetch_related(_choices_prefetch())
+    )
     if user.is_authenticated:
         mine = Attempt.objects.filter(user=user, question=OuterRef("pk"))
         questions = questions.annotate(
