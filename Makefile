@@ -11,12 +11,13 @@ VENV := .venv
 BIN := $(VENV)/bin
 CONTENT ?= content
 
-.PHONY: help run test lint format migrations-check pytest check-content pygments-css clean
+.PHONY: help run test lint format migrations-check pytest check-content pygments-css clean bench bench-smoke wrk
 
 help:
 	@echo "make run     serve http://127.0.0.1:8000 with content/ imported (re-imports on change)"
 	@echo "make test    lint, migrations check and the whole test suite"
 	@echo "make lint    ruff check and format check"
+	@echo "make bench   load benchmark on PostgreSQL (about 6 minutes); bench-smoke: a quick run"
 
 $(BIN)/.installed: pyproject.toml
 	@if [ -z "$(PYTHON)" ]; then \
@@ -51,6 +52,21 @@ pytest: $(BIN)/.installed
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 test: lint migrations-check pytest
+
+# Benchmarks: mkdocs is the peer the import is measured against; wrk drives the load.
+$(BIN)/mkdocs: $(BIN)/.installed
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+
+wrk:
+	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null \
+		&& apt-get install -y -qq wrk >/dev/null; } || { echo "Install wrk first" \
+		"(apt-get install wrk, brew install wrk)." >&2; exit 1; }
+
+bench: $(BIN)/mkdocs wrk
+	$(BIN)/python -m bench
+
+bench-smoke: $(BIN)/mkdocs wrk
+	$(BIN)/python -m bench --smoke
 
 check-content: $(BIN)/.installed
 	DEBUG=1 $(BIN)/python manage.py import_content $(CONTENT) --check
