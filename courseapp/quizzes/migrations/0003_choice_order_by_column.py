@@ -4,14 +4,13 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('quizzes', '0002_attempt'),
+        ("quizzes", "0002_attempt"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='choice',
-            options={'ordering': ['question_id', 'position']},
+            name="choice",
+            options={"ordering": ["question_id", "position"]},
         ),
     ]
