@@ -7,6 +7,7 @@ import math
 from datetime import timedelta
 
 import pytest
+from django.core.cache import cache
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -308,6 +309,7 @@ def test_query_counts_are_bounded_and_independent_of_size(
     as_staff, dataset, django_user_model, django_assert_max_num_queries, url
 ):
     def count() -> int:
+        cache.clear()  # the statistics themselves, not their cached fragments
         with CaptureQueriesContext(connection) as queries:
             response = as_staff.get(url)
             assert response.status_code == 200
@@ -319,6 +321,24 @@ def test_query_counts_are_bounded_and_independent_of_size(
     _grow(dataset["course"], django_user_model, students=6, lessons=3)
     with django_assert_max_num_queries(18):
         assert count() == small
+
+
+def test_course_statistics_are_cached_for_a_minute_and_the_students_stay_live(
+    as_staff, dataset, django_user_model
+):
+    first = as_staff.get("/insights/demo/").content.decode()
+    assert "<dt>Enrolled</dt><dd>5</dd>" in first and "Statistics as of" in first
+    newcomer = django_user_model.objects.create_user("zelda")
+    Enrollment.objects.create(user=newcomer, course=dataset["course"], started_at=timezone.now())
+    with CaptureQueriesContext(connection) as cached:
+        second = as_staff.get("/insights/demo/").content.decode()
+    assert "<dt>Enrolled</dt><dd>5</dd>" in second  # the cached statistics
+    assert "zelda" in second  # the students table is computed on every request
+    cache.clear()  # a minute later
+    with CaptureQueriesContext(connection) as fresh:
+        third = as_staff.get("/insights/demo/").content.decode()
+    assert "<dt>Enrolled</dt><dd>6</dd>" in third
+    assert len(cached.captured_queries) < len(fresh.captured_queries)
 
 
 def test_student_detail_queries_are_bounded(as_staff, dataset, django_assert_max_num_queries):

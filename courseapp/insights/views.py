@@ -5,12 +5,16 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
+from django.utils.functional import cached_property
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
 from courseapp.insights import charts, selectors
 
 STUDENTS_PER_PAGE = 50
+# The course-wide statistics scan every attempt of the course: each server process computes them
+# at most this often per course (the page says when); the students table is always live.
+STATISTICS_SECONDS = 60
 COLUMNS = [
     ("name", "Student", False),
     ("progress", "Progress", True),
@@ -53,16 +57,35 @@ def course_insights(request: HttpRequest, course_slug: str) -> HttpResponse:
     }
     if request.htmx and not request.htmx.history_restore_request:
         return render(request, "insights/course.html#students", context)
-    overview = selectors.course_overview(course)
-    funnel = selectors.lesson_funnel(course)
-    context |= {
-        "overview": overview,
-        "funnel": funnel,
-        "funnel_chart": charts.funnel_chart(funnel, overview.enrolled),
-        "progress_chart": charts.progress_chart(overview.distribution),
-        "items": selectors.item_statistics(course),
-    }
+    context |= {"stats": CourseStatistics(course), "stats_seconds": STATISTICS_SECONDS}
     return render(request, "insights/course.html", context)
+
+
+class CourseStatistics:
+    """The course-wide statistics, computed only when the template's cached fragments miss."""
+
+    def __init__(self, course):
+        self.course = course
+
+    @cached_property
+    def overview(self) -> selectors.Overview:
+        return selectors.course_overview(self.course)
+
+    @cached_property
+    def funnel(self) -> list:
+        return selectors.lesson_funnel(self.course)
+
+    @cached_property
+    def funnel_chart(self) -> charts.BarChart:
+        return charts.funnel_chart(self.funnel, self.overview.enrolled)
+
+    @cached_property
+    def progress_chart(self) -> charts.BarChart:
+        return charts.progress_chart(self.overview.distribution)
+
+    @cached_property
+    def items(self) -> list[selectors.ItemStats]:
+        return selectors.item_statistics(self.course)
 
 
 @login_required
