@@ -1,4 +1,15 @@
-from courseapp.catalog.markdown import find_fences, plain_text, render, render_inline
+from pathlib import Path
+
+import pytest
+
+from courseapp.catalog import markdown
+from courseapp.catalog.markdown import (
+    find_fences,
+    plain_text,
+    render,
+    render_inline,
+    render_markdown,
+)
 
 
 def test_script_event_handlers_and_javascript_urls_are_removed():
@@ -73,3 +84,45 @@ def test_find_fences_skips_fences_inside_longer_fences():
         (0, 4, "markdown"),
         (5, 7, "quiz"),
     ]
+
+
+PLAIN_SAMPLES = [
+    "A plain sentence.",
+    "Yes",
+    'It said "hello" and it\'s fine: 3/4 of 100% (roughly), $5 + 2 = 7; user@example.org?',
+    "Wait! Is it -- or - or +?",
+    "Trailing spaces   ",
+    "Ends with a colon:",
+    "A block scalar ends with a newline.\n",
+]
+NOT_PLAIN = [
+    "`code`",
+    "*stress*",
+    "a_b_c",
+    "[link](x.md)",
+    "1. a list",
+    "- a list",
+    "# heading",
+    "x < y & z",
+    "two\nlines",
+    "double  space",
+    "{: .class }",
+]
+
+
+@pytest.mark.parametrize("text", PLAIN_SAMPLES + NOT_PLAIN)
+def test_plain_text_shortcut_renders_as_markdown_does(text):
+    assert render(text) == render_markdown(text)
+
+
+def test_every_question_and_card_text_of_the_course_renders_as_markdown_does():
+    texts = set()
+    for path in Path("content").rglob("*.md"):
+        for line in path.read_text().splitlines():
+            _, _, value = line.strip().removeprefix("- ").partition(": ")
+            if value and not value.startswith(("|", ">")):
+                texts.add(value.strip().strip('"'))
+    shortcut = [text for text in texts if markdown.PLAIN_RE.fullmatch(text)]
+    assert len(shortcut) > 200  # most prompts, choices and feedback are plain sentences
+    for text in shortcut:
+        assert render(text) == render_markdown(text), text

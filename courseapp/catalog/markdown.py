@@ -144,8 +144,21 @@ def _converter() -> tuple[markdown.Markdown, _LessonLinksExtension]:
     return _local.md, _local.links
 
 
+# One line of words and punctuation that Markdown leaves as it is: a prompt, a choice, a feedback.
+PLAIN_RE = re.compile(r"[A-Za-z][A-Za-z0-9 ,.;:?!'\"()/%=@$+-]*")
+
+
 def render(text: str, *, resolve_link: LinkResolver = _no_links) -> Rendered:
     """Render a Markdown document to sanitized HTML with its h2/h3 headings and plain text."""
+    plain = text.rstrip("\n")
+    if PLAIN_RE.fullmatch(plain) and plain == plain.strip() and "  " not in plain:
+        # The paragraph Markdown would make, without a converter's run (most quiz texts are this).
+        return Rendered(html=f"<p>{html.escape(plain, quote=False)}</p>", headings=[], text=plain)
+    return render_markdown(text, resolve_link=resolve_link)
+
+
+def render_markdown(text: str, *, resolve_link: LinkResolver = _no_links) -> Rendered:
+    """`render` through the whole Markdown pipeline."""
     rendered = Rendered(html="", headings=[], text="")
     md, links = _converter()
     links.resolver, links.rendered = resolve_link, rendered
