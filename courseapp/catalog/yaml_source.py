@@ -7,6 +7,8 @@ from typing import Any
 import yaml
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# libyaml's parser when PyYAML was built with it (several times faster), the same safe loading.
+SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass(frozen=True, order=True)
@@ -46,23 +48,33 @@ def load_yaml(text: str, *, first_line: int) -> tuple[Any, Lines, list[tuple[int
 
     `first_line` is the file line of the text's first line. Syntax errors raise YamlSyntaxError.
     """
-    loader = yaml.SafeLoader(text)
     try:
-        node = loader.get_single_node()
-        data = loader.construct_document(node) if node is not None else None
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line = first_line + (mark.line if mark else 0)
-        raise YamlSyntaxError(line, f"invalid YAML: {error.problem or error.context}") from None
-    except yaml.YAMLError as error:
-        raise YamlSyntaxError(first_line, f"invalid YAML: {error}") from None
-    finally:
-        loader.dispose()
+        node, data = _parse(text, SafeLoader)
+    except yaml.YAMLError:
+        # Rare, so worth a second parse: the pure-Python parser places errors more precisely
+        # (at an unclosed bracket rather than at the line after it).
+        try:
+            node, data = _parse(text, yaml.SafeLoader)
+        except yaml.MarkedYAMLError as error:
+            mark = error.problem_mark or error.context_mark
+            line = first_line + (mark.line if mark else 0)
+            raise YamlSyntaxError(line, f"invalid YAML: {error.problem or error.context}") from None
+        except yaml.YAMLError as error:
+            raise YamlSyntaxError(first_line, f"invalid YAML: {error}") from None
     index: dict[tuple, int] = {}
     duplicates: list[tuple[int, str]] = []
     if node is not None:
         _index_node(node, (), index, duplicates, first_line)
     return data, Lines(index, first_line), duplicates
+
+
+def _parse(text: str, loader_class) -> tuple[Any, Any]:
+    loader = loader_class(text)
+    try:
+        node = loader.get_single_node()
+        return node, loader.construct_document(node) if node is not None else None
+    finally:
+        loader.dispose()
 
 
 def _index_node(node, path, index, duplicates, first_line) -> None:
