@@ -4,7 +4,7 @@ import io
 import shutil
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from courseapp.catalog.models import Course, Lesson, Module
 from courseapp.flashcards.models import Deck, Flashcard
@@ -197,3 +197,52 @@ def test_progress_bar_only_on_a_terminal(db, content_root):
     err = io.StringIO()
     call_command("import_content", str(content_root), stdout=io.StringIO(), stderr=err)
     assert "[" not in err.getvalue()
+
+
+def import_errors(root, *args: str) -> list[str]:
+    err = io.StringIO()
+    with pytest.raises(CommandError):
+        call_command("import_content", str(root), *args, stdout=io.StringIO(), stderr=err)
+    return err.getvalue().splitlines()[:-1]
+
+
+def stored_rows() -> list[tuple]:
+    lessons = Lesson.objects.values_list()
+    questions = Question.objects.values_list()
+    return [*lessons.order_by("pk"), *questions.order_by("pk"), *Choice.objects.values_list()]
+
+
+def test_unchanged_lesson_files_are_not_parsed_again(db, content_root, monkeypatch):
+    from courseapp.catalog import sources
+
+    run_import(content_root)
+    before = stored_rows()
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("an unchanged lesson was parsed again")
+
+    monkeypatch.setattr(sources, "render", refuse)
+    monkeypatch.setattr(sources, "parse_question", refuse)
+    assert "no changes" in run_import(content_root)
+    assert stored_rows() == before
+
+
+def test_an_unchanged_file_whose_link_target_vanished_is_reported(db, content_root):
+    run_import(content_root)
+    steps = content_root / "demo" / "01-first-steps"
+    shutil.move(steps / "02-commands.md", steps / "02-cli.md")  # 01-welcome.md links to it
+    errors = import_errors(content_root)
+    assert errors == import_errors(content_root, "--check")
+    assert len(errors) == 1 and "01-welcome.md:" in errors[0]
+    assert "link to a missing lesson file '02-commands.md#running'" in errors[0]
+
+
+def test_a_question_id_clashing_with_an_unchanged_lesson_is_located_as_by_a_full_read(
+    db, content_root
+):
+    run_import(content_root)
+    welcome = content_root / "demo" / "01-first-steps" / "01-welcome.md"
+    welcome.write_text(welcome.read_text().replace("id: layers-true-false", "id: list-command"))
+    errors = import_errors(content_root)
+    assert errors == import_errors(content_root, "--check")
+    assert "02-commands.md:" in errors[0] and "'list-command' is already used" in errors[0]

@@ -5,11 +5,14 @@ from typing import Any
 
 from django.contrib.postgres.search import SearchVector
 from django.db import connection, models, transaction
+from django.db.models import Prefetch
 
+from courseapp.catalog.markdown import Heading
 from courseapp.catalog.models import Course, Lesson, Module
-from courseapp.catalog.sources import ContentTree, CourseSource
+from courseapp.catalog.sources import ContentTree, CourseSource, LessonSource, Reuse
 from courseapp.flashcards.models import Deck, Flashcard
 from courseapp.quizzes.models import Choice, Question
+from courseapp.quizzes.parsing import ChoiceSource, QuestionSource
 
 KINDS = ("courses", "modules", "lessons", "questions", "choices", "decks", "cards")
 
@@ -52,6 +55,61 @@ def content_import(*, tree: ContentTree, prune: bool = False) -> ImportReport:
     for source in tree.courses:
         _import_course(courses[source.slug], source, report)
     return report
+
+
+def stored_lessons() -> Reuse:
+    """The current lessons as the reader would read them again, by (source path, content hash),
+    so an import leaves unchanged files unparsed (see `read_content`)."""
+    choices = Choice.objects.filter(archived=False).order_by("position")
+    questions = (
+        Question.objects.filter(archived=False)
+        .order_by("position")
+        .prefetch_related(Prefetch("choices", queryset=choices, to_attr="choice_list"))
+    )
+    lessons = Lesson.objects.filter(archived=False).prefetch_related(
+        Prefetch("questions", queryset=questions, to_attr="question_list")
+    )
+    stored = {(lesson.source_path, lesson.source_hash): lesson for lesson in lessons}
+
+    def reuse(path: str, content_hash: str) -> LessonSource | None:
+        lesson = stored.get((path, content_hash))
+        return _lesson_source(lesson) if lesson else None
+
+    return reuse
+
+
+def _lesson_source(lesson: Lesson) -> LessonSource:
+    return LessonSource(
+        slug=lesson.slug,
+        title=lesson.title,
+        path=lesson.source_path,
+        position=lesson.position,
+        content_hash=lesson.source_hash,
+        summary=lesson.summary,
+        minutes=lesson.minutes,
+        objectives=lesson.objectives,
+        draft=lesson.draft,
+        html=lesson.body_html,
+        headings=[Heading(**heading) for heading in lesson.headings],
+        text=lesson.search_text,
+        questions=[
+            QuestionSource(
+                key=q.key,
+                type=q.type,
+                prompt_html=q.prompt_html,
+                explanation_html=q.explanation_html,
+                hint_html=q.hint_html,
+                answer=q.answer,
+                shuffle=q.shuffle,
+                line=q.source_line,
+                choices=[
+                    ChoiceSource(c.key, c.text_html, c.correct, c.feedback_html, c.position)
+                    for c in q.choice_list
+                ],
+            )
+            for q in lesson.question_list
+        ],
+    )
 
 
 def _course_fields(source: CourseSource) -> dict[str, Any]:
@@ -131,6 +189,7 @@ def _import_questions(course, source: CourseSource, lessons, report: ImportRepor
                 "answer": question.answer,
                 "shuffle": question.shuffle,
                 "position": position,
+                "source_line": question.line,
             }
     questions = _sync(
         Question, {q.key: q for q in course.questions.all()}, desired, report.counts["questions"]

@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from posixpath import normpath
 
 from courseapp.catalog.markdown import RENDERER_VERSION, Heading, find_fences, plain_text, render
 from courseapp.catalog.yaml_source import (
@@ -104,11 +105,22 @@ class _FrontMatter:
     lines: Lines = field(default_factory=lambda: Lines({}, 2))
 
 
-def read_content(root: Path, *, on_file: Callable[[int, int], None] | None = None) -> ContentTree:
-    """Read every course under `root` (or `root` itself if it holds a course.md)."""
+# Returns the stored reading of a lesson file by (path, content hash), if there is one.
+Reuse = Callable[[str, str], "LessonSource | None"]
+
+
+def read_content(
+    root: Path, *, on_file: Callable[[int, int], None] | None = None, reuse: Reuse | None = None
+) -> ContentTree:
+    """Read every course under `root` (or `root` itself if it holds a course.md).
+
+    A lesson file whose content hash `reuse` knows is not parsed or rendered again: its hash
+    covers its bytes, the renderer's version and where each of its links leads, so it would
+    read exactly as stored.
+    """
     folders = [root] if (root / "course.md").exists() else _course_folders(root)
     tree = ContentTree()
-    plans = [_CoursePlan(folder, tree.errors) for folder in folders]
+    plans = [_CoursePlan(folder, tree.errors, reuse) for folder in folders]
     total = sum(len(plan.files) for plan in plans)
     for plan in plans:
         course = plan.read(lambda: _count(tree, total, on_file))
@@ -135,9 +147,10 @@ def _display(path: Path) -> str:
 class _CoursePlan:
     """The files of one course folder, checked for layout before any of them is parsed."""
 
-    def __init__(self, folder: Path, errors: list[ContentError]) -> None:
+    def __init__(self, folder: Path, errors: list[ContentError], reuse: Reuse | None) -> None:
         self.folder = folder
         self.errors = errors
+        self.reuse = reuse
         self.modules: list[tuple[int, str, Path]] = []
         self.lessons: dict[Path, list[tuple[int, str, Path]]] = {}
         self.decks: list[Path] = []
@@ -252,25 +265,29 @@ class _CoursePlan:
 
     def _read_lesson(self, number: int, slug: str, path: Path, urls) -> LessonSource | None:
         raw = path.read_bytes()
-        meta = self._front_matter(path, LESSON_KEYS, raw.decode("utf-8", errors="replace"))
-        lesson = LessonSource(
-            slug=slug,
-            title=str(meta.data.get("title", slug)),
-            path=_display(path),
-            position=number,
-            content_hash="",
-            summary=str(meta.data.get("summary", "")),
-            draft=self._typed(meta, "draft", bool, False, path),
-            objectives=self._objectives(meta, path),
-        )
-        body, questions = self._extract_quizzes(meta.body, path, meta.body_line)
-        lesson.questions = questions
         here = PurePosixPath(path.relative_to(self.folder).as_posix()).parent
 
         def resolve(link: str) -> str | None:
             target = PurePosixPath(_normalize(here / link))
             return urls.get(target)
 
+        content_hash = _hash(raw, RENDERER_VERSION, _link_targets(raw, resolve))
+        stored = self.reuse(_display(path), content_hash) if self.reuse else None
+        if stored is not None:
+            return stored
+        meta = self._front_matter(path, LESSON_KEYS, raw.decode("utf-8", errors="replace"))
+        lesson = LessonSource(
+            slug=slug,
+            title=str(meta.data.get("title", slug)),
+            path=_display(path),
+            position=number,
+            content_hash=content_hash,
+            summary=str(meta.data.get("summary", "")),
+            draft=self._typed(meta, "draft", bool, False, path),
+            objectives=self._objectives(meta, path),
+        )
+        body, questions = self._extract_quizzes(meta.body, path, meta.body_line)
+        lesson.questions = questions
         rendered = render(body, resolve_link=resolve)
         for href, message in rendered.problems:
             self._error(path, _line_of(raw.decode("utf-8", "replace"), href), message)
@@ -280,9 +297,6 @@ class _CoursePlan:
         words = len(rendered.text.split())
         lesson.minutes = self._typed(
             meta, "minutes", int, max(1, math.ceil(words / WORDS_PER_MINUTE)), path
-        )
-        lesson.content_hash = _hash(
-            raw, RENDERER_VERSION, json.dumps(rendered.links, sort_keys=True)
         )
         return lesson
 
@@ -431,6 +445,16 @@ def _place_quizzes(html: str, questions: list[QuestionSource]) -> str:
         token = _QUIZ_SLOT.format(key=question.key)
         html = html.replace(f"<p>{token}</p>", QUIZ_MARKER.format(key=question.key))
     return html
+
+
+# Anything that may be a relative link to a Markdown file: a superset of the links a lesson has.
+_LINK_CANDIDATE_RE = re.compile(rb"[^\s()<>\[\]\"'`#]+\.md\b")
+
+
+def _link_targets(raw: bytes, resolve: Callable[[str], str | None]) -> str:
+    """Where every possible lesson link of a file leads, for its content hash."""
+    candidates = {m.decode("utf-8", "replace") for m in _LINK_CANDIDATE_RE.findall(raw)}
+    return json.dumps({link: resolve(normpath(link)) for link in sorted(candidates)})
 
 
 def _hash(*parts: bytes | str) -> str:

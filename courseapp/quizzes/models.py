@@ -25,6 +25,7 @@ class Question(models.Model):
     answer = models.JSONField(default=dict, blank=True, help_text="The key of non-choice types.")
     shuffle = models.BooleanField(default=False)
     position = models.PositiveIntegerField()
+    source_line = models.PositiveIntegerField(default=1, help_text="Line of its quiz fence.")
     archived = models.BooleanField(default=False)
 
     class Meta:

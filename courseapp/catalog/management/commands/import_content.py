@@ -5,7 +5,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from courseapp.catalog.services import KINDS, content_import
+from courseapp.catalog.services import KINDS, content_import, stored_lessons
 from courseapp.catalog.sources import ContentTree, read_content
 
 
@@ -36,7 +36,12 @@ class Command(BaseCommand):
 
     def _run(self, root: Path, *, check: bool, prune: bool) -> bool:
         started = time.perf_counter()
-        tree = read_content(root, on_file=self._progress if self.stderr.isatty() else None)
+        # A check reads every file afresh; an import reuses what it stored for unchanged files.
+        tree = read_content(
+            root,
+            on_file=self._progress if self.stderr.isatty() else None,
+            reuse=None if check else stored_lessons(),
+        )
         if tree.errors:
             for error in tree.errors:
                 self.stderr.write(str(error))
