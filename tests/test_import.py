@@ -246,3 +246,20 @@ def test_a_question_id_clashing_with_an_unchanged_lesson_is_located_as_by_a_full
     errors = import_errors(content_root)
     assert errors == import_errors(content_root, "--check")
     assert "02-commands.md:" in errors[0] and "'list-command' is already used" in errors[0]
+
+
+def test_pages_show_a_changed_lesson_at_once_and_keep_their_cache_otherwise(
+    db, client, content_root
+):
+    run_import(content_root)
+    course = Course.objects.get(slug="demo")
+    assert b"quokka" in client.get("/courses/demo/commands/").content  # now cached
+    run_import(content_root)
+    course_after_no_change = Course.objects.get(slug="demo")
+    assert course_after_no_change.updated_at == course.updated_at
+    path = content_root / "demo" / "01-first-steps" / "02-commands.md"
+    path.write_text(path.read_text().replace("quokka", "wombat"))
+    run_import(content_root)
+    assert Course.objects.get(slug="demo").updated_at > course.updated_at
+    page = client.get("/courses/demo/commands/").content
+    assert b"wombat" in page and b"quokka" not in page

@@ -5,6 +5,7 @@ import re
 from dataclasses import dataclass
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, F, Prefetch, Q, Sum
 from django.shortcuts import get_object_or_404
@@ -52,7 +53,53 @@ class LessonPage:
     next: Lesson | None
 
 
+@dataclass
+class LessonContent:
+    """What a lesson page shows everyone alike; it changes only when the course is imported."""
+
+    lesson: Lesson
+    questions: list  # Questions with their choice_list
+    previous: Lesson | None
+    next: Lesson | None
+
+
+# Content is cached per process under the course's updated_at, which every import that changes
+# anything in the course moves on: a stale entry is never read, only left to expire.
+LESSON_CONTENT_SECONDS = 600
+
+
 def lesson_page(course: Course, slug: str, user) -> LessonPage:
+    content = lesson_content(course, slug)
+    lesson = content.lesson
+    lesson.course = course
+    views = question_views(content.questions, user)
+    segments = []
+    for index, part in enumerate(QUIZ_MARKER_RE.split(lesson.body_html)):
+        if index % 2 == 0:
+            segments.append(part)
+        elif part in views:
+            segments.append(views[part])
+    return LessonPage(
+        lesson=lesson,
+        segments=segments,
+        questions=list(views.values()),
+        previous=content.previous,
+        next=content.next,
+    )
+
+
+def lesson_content(course: Course, slug: str) -> LessonContent:
+    """The published lesson `slug` of `course` (404 if there is none), its questions and
+    neighbours, from the cache when the course has not changed since."""
+    key = f"lesson-content:{course.pk}:{course.updated_at.timestamp()}:{slug}"
+    content = cache.get(key)
+    if content is None:
+        content = _lesson_content_read(course, slug)
+        cache.set(key, content, LESSON_CONTENT_SECONDS)
+    return content
+
+
+def _lesson_content_read(course: Course, slug: str) -> LessonContent:
     lesson = get_object_or_404(
         Lesson.objects.published()
         .select_related("module")
@@ -60,19 +107,10 @@ def lesson_page(course: Course, slug: str, user) -> LessonPage:
         course=course,
         slug=slug,
     )
-    lesson.course = course
-    views = question_views(lesson_questions(lesson, user), user)
-    segments = []
-    for index, part in enumerate(QUIZ_MARKER_RE.split(lesson.body_html)):
-        if index % 2 == 0:
-            segments.append(part)
-        elif part in views:
-            segments.append(views[part])
     neighbours = course.lessons.published().only("slug", "title", "sequence", "course_id")
-    return LessonPage(
+    return LessonContent(
         lesson=lesson,
-        segments=segments,
-        questions=list(views.values()),
+        questions=lesson_questions(lesson),
         previous=neighbours.filter(sequence__lt=lesson.sequence).order_by("-sequence").first(),
         next=neighbours.filter(sequence__gt=lesson.sequence).order_by("sequence").first(),
     )

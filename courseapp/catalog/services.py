@@ -6,6 +6,7 @@ from typing import Any
 from django.contrib.postgres.search import SearchVector
 from django.db import connection, models, transaction
 from django.db.models import Prefetch
+from django.utils import timezone
 
 from courseapp.catalog.markdown import Heading
 from courseapp.catalog.models import Course, Lesson, Module
@@ -37,7 +38,10 @@ class ImportReport:
 
     @property
     def changed(self) -> bool:
-        return any(c.created or c.updated or c.archived for c in self.counts.values())
+        return self.change_count() > 0
+
+    def change_count(self) -> int:
+        return sum(c.created + c.updated + c.archived for c in self.counts.values())
 
 
 @transaction.atomic
@@ -123,6 +127,14 @@ def _course_fields(source: CourseSource) -> dict[str, Any]:
 
 
 def _import_course(course: Course, source: CourseSource, report: ImportReport) -> None:
+    changes = report.change_count()
+    _import_course_content(course, source, report)
+    if report.change_count() > changes:
+        # Pages cache a course's content under its updated_at (see catalog.selectors).
+        Course.objects.filter(pk=course.pk).update(updated_at=timezone.now())
+
+
+def _import_course_content(course: Course, source: CourseSource, report: ImportReport) -> None:
     modules = _sync(
         Module,
         {m.slug: m for m in course.modules.all()},
