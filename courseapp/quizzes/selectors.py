@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, OuterRef, Prefetch, Subquery
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 
 from courseapp.catalog.models import Course, Lesson
@@ -62,36 +62,39 @@ def _choices_prefetch() -> Prefetch:
     )
 
 
-def lesson_questions(lesson: Lesson, user) -> list[Question]:
-    """The lesson's questions with choices and, for a signed-in user, their latest attempt."""
-    questions = (
-        lesson.questions.filter(archived=False)
-        .order_by("position")
-        .prefetch_related(_choices_prefetch())
-    )
-    if user.is_authenticated:
-        mine = Attempt.objects.filter(user=user, question=OuterRef("pk"))
-        questions = questions.annotate(
-            last_attempt_id=Subquery(mine.order_by("-created_at", "-pk").values("pk")[:1]),
-            solved=Exists(mine.filter(correct=True)),
-        )
-    return list(questions)
+def lesson_questions(lesson: Lesson) -> list[Question]:
+    """The lesson's questions in order, each with its `choice_list` (the same for everyone)."""
+    questions = lesson.questions.filter(archived=False).order_by("position")
+    return list(questions.prefetch_related(_choices_prefetch()))
 
 
 def question_views(questions: list[Question], user) -> dict[str, QuestionView]:
-    """One QuestionView per question key, with one query for all latest attempts."""
-    attempt_ids = [getattr(q, "last_attempt_id", None) for q in questions]
-    attempts = Attempt.objects.in_bulk([pk for pk in attempt_ids if pk]) if any(attempt_ids) else {}
+    """One QuestionView per question key, with the user's latest attempt (one query)."""
+    latest, solved = _attempt_states(questions, user)
     seed = user.pk if user.is_authenticated else "anonymous"
     return {
         question.key: question_view(
-            question,
-            attempts.get(getattr(question, "last_attempt_id", None)),
-            solved=getattr(question, "solved", False),
-            seed=seed,
+            question, latest.get(question.pk), solved=question.pk in solved, seed=seed
         )
         for question in questions
     }
+
+
+def _attempt_states(questions: list[Question], user) -> tuple[dict[int, Attempt], set[int]]:
+    """The user's latest attempt at each question, and the questions they answered correctly.
+
+    One plain query over their attempts at these questions (a handful each): cheaper to build
+    and run than correlated subqueries per question.
+    """
+    if not user.is_authenticated or not questions:
+        return {}, set()
+    attempts = Attempt.objects.filter(user=user, question__in=[q.pk for q in questions])
+    latest, solved = {}, set()
+    for attempt in attempts.order_by("created_at", "pk"):
+        latest[attempt.question_id] = attempt
+        if attempt.correct:
+            solved.add(attempt.question_id)
+    return latest, solved
 
 
 def question_view(
