@@ -252,3 +252,14 @@ def test_start_script_is_the_one_entry_point():
     for step in ("migrate --no-input", "import_content", "collectstatic", "gunicorn"):
         assert step in script
     assert (ROOT / "deploy" / "start.sh").stat().st_mode & 0o111, "start.sh must be executable"
+
+
+@pytest.mark.django_db
+def test_postgresql_connections_run_without_jit():
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("JIT is PostgreSQL's")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone() == ("off",)

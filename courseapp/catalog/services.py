@@ -58,6 +58,12 @@ def content_import(*, tree: ContentTree, prune: bool = False) -> ImportReport:
     courses = _sync(Course, existing, desired, report.counts["courses"], archive_missing=prune)
     for source in tree.courses:
         _import_course(courses[source.slug], source, report)
+    if report.changed and connection.vendor == "postgresql":
+        # Fresh planner statistics: a course imported a minute ago has none until autovacuum's
+        # next round, and pages that join its lessons and questions would pick poor plans.
+        tables = [m._meta.db_table for m in (Module, Lesson, Question, Choice, Deck, Flashcard)]
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {', '.join(tables)}")
     return report
 
 

@@ -80,7 +80,7 @@ def course_questions(course: Course) -> QuerySet[Question]:
     return Question.objects.filter(course=course, archived=False, lesson__in=course_lessons(course))
 
 
-def first_attempts(question_ids: list[int]) -> QuerySet[Attempt]:
+def first_attempts(question_ids: list[int] | QuerySet) -> QuerySet[Attempt]:
     """Each student's first answer to each question: the earliest attempt that is not a reveal."""
     earlier = Attempt.objects.filter(
         user=OuterRef("user"), question=OuterRef("question"), revealed=False
@@ -261,9 +261,8 @@ def student_rows(course: Course, *, search: str = "", sort: str = "name") -> Que
 
     `sort` is a key of SORTS, with a leading "-" for descending; unknown keys sort by name.
     """
-    mine = first_attempts(list(course_questions(course).values_list("pk", flat=True))).filter(
-        user=OuterRef("user")
-    )
+    # The questions as a subquery: a list of a large course's ids took longer to plan than to run.
+    mine = first_attempts(course_questions(course).values("pk")).filter(user=OuterRef("user"))
     progress = LessonProgress.objects.filter(user=OuterRef("user"), course=course)
     attempts = Attempt.objects.filter(user=OuterRef("user"), question__course=course)
     rows = (

@@ -78,7 +78,11 @@ class Attempt(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["user", "question", "-created_at"])]
+        indexes = [
+            models.Index(fields=["user", "question", "-created_at"]),
+            # A student's latest activity in a course: their attempts, newest first.
+            models.Index(fields=["user", "-created_at"], name="attempt_user_recent"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.user} · {self.question} · {'correct' if self.correct else 'incorrect'}"
