@@ -76,8 +76,10 @@ def stored_lessons() -> Reuse:
         .order_by("position")
         .prefetch_related(Prefetch("choices", queryset=choices, to_attr="choice_list"))
     )
-    lessons = Lesson.objects.filter(archived=False).prefetch_related(
-        Prefetch("questions", queryset=questions, to_attr="question_list")
+    lessons = (
+        Lesson.objects.filter(archived=False)
+        .order_by()
+        .prefetch_related(Prefetch("questions", queryset=questions, to_attr="question_list"))
     )
     stored = {(lesson.source_path, lesson.source_hash): lesson for lesson in lessons}
 
@@ -141,9 +143,10 @@ def _import_course(course: Course, source: CourseSource, report: ImportReport) -
 
 
 def _import_course_content(course: Course, source: CourseSource, report: ImportReport) -> None:
+    # Existing rows are read unordered (order_by()): the models' orderings join other tables.
     modules = _sync(
         Module,
-        {m.slug: m for m in course.modules.all()},
+        {m.slug: m for m in course.modules.order_by()},
         {
             m.slug: {
                 "course_id": course.pk,
@@ -181,7 +184,7 @@ def _import_course_content(course: Course, source: CourseSource, report: ImportR
     before = lesson_counts.created + lesson_counts.updated
     lessons = _sync(
         Lesson,
-        {lesson.slug: lesson for lesson in course.lessons.all()},
+        {lesson.slug: lesson for lesson in course.lessons.order_by()},
         lesson_fields,
         lesson_counts,
         compare=("source_hash", "module_id", "position", "sequence", "source_path"),
@@ -210,11 +213,14 @@ def _import_questions(course, source: CourseSource, lessons, report: ImportRepor
                 "source_line": question.line,
             }
     questions = _sync(
-        Question, {q.key: q for q in course.questions.all()}, desired, report.counts["questions"]
+        Question,
+        {q.key: q for q in course.questions.order_by()},
+        desired,
+        report.counts["questions"],
     )
     choices = {
         (choice.question_id, choice.key): choice
-        for choice in Choice.objects.filter(question__course=course)
+        for choice in Choice.objects.filter(question__course=course).order_by()
     }
     desired_choices = {}
     for lesson in source.lessons:
@@ -235,7 +241,7 @@ def _import_questions(course, source: CourseSource, lessons, report: ImportRepor
 def _import_decks(course, source: CourseSource, report: ImportReport) -> None:
     decks = _sync(
         Deck,
-        {deck.slug: deck for deck in course.decks.all()},
+        {deck.slug: deck for deck in course.decks.order_by()},
         {
             d.slug: {
                 "course_id": course.pk,
@@ -250,7 +256,8 @@ def _import_decks(course, source: CourseSource, report: ImportReport) -> None:
         report.counts["decks"],
     )
     cards = {
-        (card.deck_id, card.key): card for card in Flashcard.objects.filter(deck__course=course)
+        (card.deck_id, card.key): card
+        for card in Flashcard.objects.filter(deck__course=course).order_by()
     }
     desired = {
         (decks[deck.slug].pk, card.key): {

@@ -7,11 +7,11 @@ ContentError with its file and line.
 import hashlib
 import json
 import math
+import posixpath
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
-from posixpath import normpath
+from pathlib import Path
 
 from courseapp.catalog.markdown import RENDERER_VERSION, Heading, find_fences, plain_text, render
 from courseapp.catalog.yaml_source import (
@@ -232,10 +232,9 @@ class _CoursePlan:
             order=self._typed(meta, "order", int, 0, self.folder / "course.md"),
             published=self._typed(meta, "published", bool, True, self.folder / "course.md"),
         )
+        # Lesson files by their path in the course folder ("01-basics/02-run.md"): their URLs.
         urls = {
-            PurePosixPath(
-                path.relative_to(self.folder).as_posix()
-            ): f"/courses/{course.slug}/{slug}/"
+            self._relative(path): f"/courses/{course.slug}/{slug}/"
             for items in self.lessons.values()
             for _, slug, path in items
         }
@@ -263,13 +262,15 @@ class _CoursePlan:
                 module.lessons.append(lesson)
         return module
 
+    def _relative(self, path: Path) -> str:
+        return path.relative_to(self.folder).as_posix()
+
     def _read_lesson(self, number: int, slug: str, path: Path, urls) -> LessonSource | None:
         raw = path.read_bytes()
-        here = PurePosixPath(path.relative_to(self.folder).as_posix()).parent
+        here = posixpath.dirname(self._relative(path))
 
         def resolve(link: str) -> str | None:
-            target = PurePosixPath(_normalize(here / link))
-            return urls.get(target)
+            return urls.get(_normalize(posixpath.join(here, link)))
 
         content_hash = _hash(raw, RENDERER_VERSION, _link_targets(raw, resolve))
         stored = self.reuse(_display(path), content_hash) if self.reuse else None
@@ -422,13 +423,13 @@ def _numbered(name: str) -> tuple[int, str] | None:
     return int(match["number"]), match["slug"]
 
 
-def _normalize(path: PurePosixPath) -> str:
+def _normalize(path: str) -> str:
     parts: list[str] = []
-    for part in path.parts:
+    for part in path.split("/"):
         if part == "..":
             if parts:
                 parts.pop()
-        elif part != ".":
+        elif part not in {".", ""}:
             parts.append(part)
     return "/".join(parts)
 
@@ -447,14 +448,16 @@ def _place_quizzes(html: str, questions: list[QuestionSource]) -> str:
     return html
 
 
-# Anything that may be a relative link to a Markdown file: a superset of the links a lesson has.
-_LINK_CANDIDATE_RE = re.compile(rb"[^\s()<>\[\]\"'`#]+\.md\b")
+# What ends a link's path in Markdown source; every word between them ending in ".md" is a
+# possible lesson link, a superset of the links a lesson has.
+_LINK_DELIMITERS_RE = re.compile(rb"[\s()<>\[\]\"'`#?]+")
 
 
 def _link_targets(raw: bytes, resolve: Callable[[str], str | None]) -> str:
     """Where every possible lesson link of a file leads, for its content hash."""
-    candidates = {m.decode("utf-8", "replace") for m in _LINK_CANDIDATE_RE.findall(raw)}
-    return json.dumps({link: resolve(normpath(link)) for link in sorted(candidates)})
+    words = _LINK_DELIMITERS_RE.split(raw) if b".md" in raw else []
+    candidates = {w.decode("utf-8", "replace") for w in words if w.endswith(b".md")}
+    return json.dumps({link: resolve(posixpath.normpath(link)) for link in sorted(candidates)})
 
 
 def _hash(*parts: bytes | str) -> str:
