@@ -2,13 +2,13 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 
 from courseapp.catalog.models import Course, Lesson
 from courseapp.flashcards.selectors import due_counts_for_user
 from courseapp.progress.models import Enrollment, LessonProgress
-from courseapp.quizzes.models import Attempt, Question
+from courseapp.quizzes.models import Attempt
 
 
 @dataclass(frozen=True)
@@ -132,20 +132,33 @@ def _count(queryset) -> Coalesce:
 
 
 def _accuracy(user, course_ids: list[int]) -> dict[int, dict[str, int]]:
-    """Per course: questions answered, first answers correct, questions ever solved."""
-    answers = Attempt.objects.filter(user=user, question=OuterRef("pk"), revealed=False)
-    rows = (
-        Question.objects.filter(course_id__in=course_ids, archived=False)
-        .annotate(
-            first_correct=Subquery(answers.order_by("created_at", "pk").values("correct")[:1]),
-            solved=Exists(answers.filter(correct=True)),
+    """Per course: questions answered, first answers correct, questions ever solved.
+
+    Read from the student's own answers in time order (one plain query), not from every
+    question of their courses.
+    """
+    answers = (
+        Attempt.objects.filter(
+            user=user,
+            revealed=False,
+            question__course_id__in=course_ids,
+            question__archived=False,
         )
-        .filter(first_correct__isnull=False)
-        .values("course_id")
-        .annotate(
-            attempted=Count("pk"),
-            first_ok=Count("pk", filter=Q(first_correct=True)),
-            solved=Count("pk", filter=Q(solved=True)),
-        )
+        .order_by("created_at", "pk")
+        .values_list("question_id", "question__course_id", "correct")
     )
-    return {row["course_id"]: row for row in rows}
+    first: dict[int, bool] = {}
+    course_of: dict[int, int] = {}
+    solved: set[int] = set()
+    for question_id, course_id, correct in answers:
+        first.setdefault(question_id, correct)
+        course_of[question_id] = course_id
+        if correct:
+            solved.add(question_id)
+    stats: dict[int, dict[str, int]] = {}
+    for question_id, first_correct in first.items():
+        row = stats.setdefault(course_of[question_id], {"attempted": 0, "first_ok": 0, "solved": 0})
+        row["attempted"] += 1
+        row["first_ok"] += first_correct
+        row["solved"] += question_id in solved
+    return stats
