@@ -30,12 +30,16 @@ def _student(django_user_model, name, **extra):
 
 
 def _answer(user, key, correct, *, minute, answer=None, revealed=False):
+    """An attempt as the quiz records it (called in time order per student and question)."""
+    question = Question.objects.get(key=key)
+    answered = question.attempts.filter(user=user, revealed=False).exists()
     return Attempt.objects.create(
         user=user,
-        question=Question.objects.get(key=key),
+        question=question,
         answer=answer,
         correct=correct,
         revealed=revealed,
+        first=not revealed and not answered,
         created_at=BASE + timedelta(minutes=minute),
     )
 
@@ -300,7 +304,9 @@ def _grow(course: Course, django_user_model, *, students: int, lessons: int):
         for lesson in Lesson.objects.filter(course=course):
             LessonProgress.objects.create(user=user, lesson=lesson, course=course)
         for question in questions:
-            Attempt.objects.create(user=user, question=question, answer=["same"], correct=False)
+            Attempt.objects.create(
+                user=user, question=question, answer=["same"], correct=False, first=True
+            )
             Attempt.objects.create(user=user, question=question, answer=["x"], correct=True)
 
 

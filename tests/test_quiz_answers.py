@@ -1,10 +1,14 @@
 """Answering embedded questions: feedback, attempts, tampering, and the hidden answer key."""
 
+import importlib
 import io
+from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.test import Client
+from django.utils import timezone
 
 from courseapp.catalog.models import Lesson
 from courseapp.quizzes.models import Attempt, Choice, Question
@@ -307,3 +311,55 @@ def test_answer_post_queries_are_bounded(signed_in, django_assert_max_num_querie
         signed_in.post(url("port-number"), {"answer": "1"}, **HTMX)
     with django_assert_max_num_queries(8):
         signed_in.post(url("port-number"), {"answer": "80"}, **HTMX)
+
+
+def test_the_first_answer_is_flagged_and_a_reveal_never_is(signed_in, student):
+    signed_in.post(url("port-number", "reveal"), **HTMX)
+    signed_in.post(url("port-number"), {"answer": "1"}, **HTMX)
+    signed_in.post(url("port-number"), {"answer": "80"}, **HTMX)
+    attempts = Attempt.objects.filter(user=student).order_by("created_at", "pk")
+    assert [(a.revealed, a.first) for a in attempts] == [
+        (True, False),
+        (False, True),
+        (False, False),
+    ]
+
+
+def test_a_parallel_first_answer_makes_the_second_a_retry(student, demo_course):
+    from courseapp.quizzes.services import _attempt_save
+
+    question = Question.objects.get(key="port-number")
+    Attempt.objects.create(user=student, question=question, answer=1, correct=False, first=True)
+    late = Attempt(user=student, question=question, answer=80, correct=True, first=True)
+    _attempt_save(late)  # what a request that counted no answer before the other saved does
+    assert late.pk and not late.first
+    assert Attempt.objects.filter(user=student, question=question, first=True).count() == 1
+
+
+def test_the_migration_flags_each_students_first_answer(student, django_user_model, demo_course):
+    migration = importlib.import_module("courseapp.quizzes.migrations.0006_attempt_first")
+    question = Question.objects.get(key="port-number")
+    other = django_user_model.objects.create_user("other")
+    at = timezone.now()
+    rows = [
+        (student, True, at),  # a reveal first
+        (student, False, at + timedelta(seconds=1)),  # the first answer
+        (student, False, at + timedelta(seconds=1)),  # same time, later row: a retry
+        (other, False, at + timedelta(seconds=5)),
+        (other, False, at),  # earlier although stored later: the first
+    ]
+    attempts = [
+        Attempt.objects.create(
+            user=user,
+            question=question,
+            answer=None,
+            correct=False,
+            revealed=revealed,
+            created_at=t,
+        )
+        for user, revealed, t in rows
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(migration.MARK_FIRST)
+    flagged = set(Attempt.objects.filter(first=True).values_list("pk", flat=True))
+    assert flagged == {attempts[1].pk, attempts[4].pk}

@@ -225,6 +225,7 @@ def _answers(question, user, ability: float, at: datetime, rng: random.Random, n
                 question=question,
                 answer=answer,
                 correct=correct,
+                first=tries == 0,
                 created_at=min(time, now),
             )
         )

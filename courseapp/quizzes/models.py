@@ -74,6 +74,9 @@ class Attempt(models.Model):
     )
     correct = models.BooleanField()
     revealed = models.BooleanField(default=False, help_text="The student pressed Show answer.")
+    first = models.BooleanField(
+        default=False, help_text="The student's first answer to the question (never a reveal)."
+    )
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     class Meta:
@@ -82,6 +85,14 @@ class Attempt(models.Model):
             models.Index(fields=["user", "question", "-created_at"]),
             # A student's latest activity in a course: their attempts, newest first.
             models.Index(fields=["user", "-created_at"], name="attempt_user_recent"),
+        ]
+        constraints = [
+            # Also the index that counts a student's first answers.
+            models.UniqueConstraint(
+                fields=["user", "question"],
+                condition=models.Q(first=True),
+                name="attempt_one_first_per_question",
+            )
         ]
 
     def __str__(self) -> str:

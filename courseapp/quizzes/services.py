@@ -3,6 +3,8 @@
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Q
 
 from courseapp.progress.services import lesson_complete_if_solved
 from courseapp.quizzes.grading import (
@@ -14,7 +16,8 @@ from courseapp.quizzes.grading import (
 )
 from courseapp.quizzes.models import Attempt, Choice, Question
 
-# The caller passes rows it just loaded; re-checking that they exist costs a query each.
+# The caller passes rows it just loaded; re-checking that they exist costs a query each. The one
+# constraint (a single first answer) is the database's to enforce, under parallel requests too.
 LOADED_RELATIONS = {"user", "question"}
 
 
@@ -45,10 +48,15 @@ def attempt_submit(
 ) -> AttemptResult:
     """Grade and record one answer; attempts are append-only."""
     correct = question_grade(question, choices, answer)
-    solved_before = question.attempts.filter(user=user, correct=True).exists()
-    attempt = Attempt(user=user, question=question, answer=answer, correct=correct)
-    attempt.full_clean(exclude=LOADED_RELATIONS)
-    attempt.save()
+    before = question.attempts.filter(user=user, revealed=False).aggregate(
+        answers=Count("pk"), correct=Count("pk", filter=Q(correct=True))
+    )
+    solved_before = before["correct"] > 0
+    attempt = Attempt(
+        user=user, question=question, answer=answer, correct=correct, first=not before["answers"]
+    )
+    attempt.full_clean(exclude=LOADED_RELATIONS, validate_constraints=False)
+    _attempt_save(attempt)
     first_solve = correct and not solved_before
     return AttemptResult(
         attempt=attempt,
@@ -59,9 +67,22 @@ def attempt_submit(
     )
 
 
+def _attempt_save(attempt: Attempt) -> None:
+    """Save; a parallel request that stored this student's first answer first makes it a retry."""
+    if not attempt.first:
+        attempt.save()
+        return
+    try:
+        with transaction.atomic():
+            attempt.save()
+    except IntegrityError:
+        attempt.pk, attempt.first = None, False
+        attempt.save()
+
+
 def attempt_reveal(*, user: AbstractBaseUser, question: Question) -> Attempt:
     """Record that the student asked to see the answer."""
     attempt = Attempt(user=user, question=question, answer=None, correct=False, revealed=True)
-    attempt.full_clean(exclude=LOADED_RELATIONS)
+    attempt.full_clean(exclude=LOADED_RELATIONS, validate_constraints=False)
     attempt.save()
     return attempt
