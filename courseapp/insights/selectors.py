@@ -81,18 +81,9 @@ def course_questions(course: Course) -> QuerySet[Question]:
 
 
 def first_attempts(question_ids: list[int] | QuerySet) -> QuerySet[Attempt]:
-    """Each student's first answer to each question: the earliest attempt that is not a reveal."""
-    earlier = Attempt.objects.filter(
-        user=OuterRef("user"), question=OuterRef("question"), revealed=False
-    ).filter(
-        Q(created_at__lt=OuterRef("created_at"))
-        | Q(created_at=OuterRef("created_at"), pk__lt=OuterRef("pk"))
-    )
-    return (
-        Attempt.objects.filter(question_id__in=question_ids, revealed=False)
-        .filter(~Exists(earlier))
-        .order_by()
-    )
+    """Each student's first answer to each question: the earliest attempt that is not a reveal
+    (flagged when it was recorded)."""
+    return Attempt.objects.filter(question_id__in=question_ids, first=True).order_by()
 
 
 def _ranked_attempts(question_ids: list[int], *, answers: bool) -> tuple[str, tuple]:
@@ -257,12 +248,11 @@ class StudentRow:
 
 
 def student_rows(course: Course, *, search: str = "", sort: str = "name") -> QuerySet[Enrollment]:
-    """Enrolled students with completed lessons, first-attempt accuracy and last activity.
+    """Enrolled students with completed lessons and last activity (see `student_table` for
+    their answers).
 
     `sort` is a key of SORTS, with a leading "-" for descending; unknown keys sort by name.
     """
-    # The questions as a subquery: a list of a large course's ids took longer to plan than to run.
-    mine = first_attempts(course_questions(course).values("pk")).filter(user=OuterRef("user"))
     progress = LessonProgress.objects.filter(user=OuterRef("user"), course=course)
     attempts = Attempt.objects.filter(user=OuterRef("user"), question__course=course)
     rows = (
@@ -271,8 +261,6 @@ def student_rows(course: Course, *, search: str = "", sort: str = "name") -> Que
         .only("started_at", "user__username", "user__first_name", "user__last_name")
         .annotate(
             completed=_completed(course),
-            attempted=_count(mine),
-            first_correct=_count(mine.filter(correct=True)),
             last_activity=Greatest(
                 Coalesce(
                     Subquery(progress.order_by("-last_viewed_at").values("last_viewed_at")[:1]),
@@ -297,6 +285,7 @@ def student_rows(course: Course, *, search: str = "", sort: str = "name") -> Que
         # One subquery as the sort key: the database sorts first, then computes the shown columns
         # for the page only.
         score = Case(When(correct=True, then=Value(1.0)), default=Value(0.0))
+        mine = _course_first_attempts(course).filter(user=OuterRef("user"))
         rows = rows.annotate(
             accuracy=Subquery(
                 mine.annotate(mean=Func(score, function="AVG")).values("mean"),
@@ -310,15 +299,33 @@ def student_rows(course: Course, *, search: str = "", sort: str = "name") -> Que
     return rows.order_by(*order)
 
 
-def student_row(enrollment: Enrollment, lessons: int) -> StudentRow:
-    return StudentRow(
-        user=enrollment.user,
-        completed=enrollment.completed,
-        lessons=lessons,
-        attempted=enrollment.attempted,
-        first_correct=enrollment.first_correct,
-        last_activity=enrollment.last_activity,
-    )
+def student_table(course: Course, enrollments: list[Enrollment], lessons: int) -> list[StudentRow]:
+    """Rows for these enrollments (a page of `student_rows`), their first answers counted in
+    one grouped query."""
+    counts = {
+        user_id: (attempted, correct)
+        for user_id, attempted, correct in _course_first_attempts(course)
+        .filter(user__in=[enrollment.user_id for enrollment in enrollments])
+        .values("user_id")
+        .annotate(attempted=Count("pk"), correct=Count("pk", filter=Q(correct=True)))
+        .values_list("user_id", "attempted", "correct")
+    }
+    return [
+        StudentRow(
+            user=enrollment.user,
+            completed=enrollment.completed,
+            lessons=lessons,
+            attempted=counts.get(enrollment.user_id, (0, 0))[0],
+            first_correct=counts.get(enrollment.user_id, (0, 0))[1],
+            last_activity=enrollment.last_activity,
+        )
+        for enrollment in enrollments
+    ]
+
+
+def _course_first_attempts(course: Course) -> QuerySet[Attempt]:
+    # The questions as a subquery: a list of a large course's ids took longer to plan than to run.
+    return first_attempts(course_questions(course).values("pk"))
 
 
 @dataclass
@@ -387,7 +394,7 @@ def student_detail(course: Course, user_id: int) -> StudentDetail:
         by_lesson.setdefault(state.question.lesson_id, []).append(state)
     return StudentDetail(
         enrollment=enrollment,
-        row=student_row(enrollment, len(lessons)),
+        row=student_table(course, [enrollment], len(lessons))[0],
         lessons=[
             LessonState(lesson, progress.get(lesson.pk), by_lesson.get(lesson.pk, []))
             for lesson in lessons
