@@ -308,6 +308,20 @@ class gunicorn:
             os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait()
         self.log.close()
+        if exc[0] is None and group_alive(self.process.pid):
+            raise BenchError("gunicorn left processes behind after stopping")
+
+
+def group_alive(group: int) -> bool:
+    """Whether any process of the group is still running (its workers, say)."""
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(group, 0)
+        except ProcessLookupError:
+            return False
+        time.sleep(0.1)
+    return True
 
 
 def free_port() -> int:
