@@ -1,6 +1,8 @@
 """The import contract: upsert by identity, skip unchanged, archive, one transaction, summary."""
 
 import io
+import json
+import re
 import shutil
 
 import pytest
@@ -29,12 +31,39 @@ def test_first_import_creates_everything(db, content_root):
 
 
 def test_second_run_reports_no_changes(db, content_root):
-    run_import(content_root)
+    first = run_import(content_root)
     output = run_import(content_root)
     assert "no changes" in output
     for kind in ("courses", "modules", "lessons", "questions", "choices", "decks", "cards"):
-        assert f"{kind + ':':<11} 0 created, 0 updated" in output
-    assert "0 archived" in output
+        created = re.search(rf"{kind}: +(\d+) created", first)[1]
+        assert f"{kind + ':':<11} 0 created, 0 updated, {created} unchanged, 0 archived" in output
+
+
+def test_a_question_dropped_from_a_lesson_is_archived_and_the_others_kept(db, content_root):
+    run_import(content_root)
+    kept = dict(Question.objects.exclude(key="port-number").values_list("key", "pk"))
+    path = content_root / "demo" / "01-first-steps" / "02-commands.md"
+    text = path.read_text()
+    path.write_text(text[: text.index("```quiz\nid: port-number")])
+    output = run_import(content_root)
+    assert "questions:  0 created, 0 updated, 5 unchanged, 1 archived" in output
+    assert Question.objects.get(key="port-number").archived
+    assert dict(Question.objects.filter(archived=False).values_list("key", "pk")) == kept
+
+
+def test_a_question_moved_to_another_lesson_keeps_its_identity(db, content_root):
+    run_import(content_root)
+    question = Question.objects.get(key="port-number")
+    steps = content_root / "demo" / "01-first-steps"
+    commands = (steps / "02-commands.md").read_text()
+    fence = commands[commands.index("```quiz\nid: port-number") :]
+    (steps / "02-commands.md").write_text(commands.replace(fence, ""))
+    welcome = steps / "01-welcome.md"
+    welcome.write_text(f"{welcome.read_text()}\n{fence}")
+    output = run_import(content_root)
+    assert "questions:  0 created, 1 updated, 5 unchanged, 0 archived" in output
+    moved = Question.objects.get(pk=question.pk)
+    assert (moved.lesson.slug, moved.archived) == ("welcome", False)
 
 
 def test_check_validates_without_writing(db, content_root):
@@ -225,6 +254,25 @@ def test_unchanged_lesson_files_are_not_parsed_again(db, content_root, monkeypat
     monkeypatch.setattr(sources, "parse_question", refuse)
     assert "no changes" in run_import(content_root)
     assert stored_rows() == before
+
+
+def test_every_way_of_writing_a_lesson_link_counts_in_the_content_hash():
+    from courseapp.catalog.sources import _link_targets
+
+    raw = (
+        b"[a](02-b.md) [c](../02-x/01-d.md#part) <03-e.md> [f](05-i.md?x)\n"
+        b'[g]: 04-g.md "title"\n`06-j.md` not-a-link.mdx a.md.md'
+    )
+    targets = json.loads(_link_targets(raw, resolve=lambda link: link))
+    assert set(targets) == {
+        "02-b.md",
+        "../02-x/01-d.md",
+        "03-e.md",
+        "04-g.md",
+        "05-i.md",
+        "06-j.md",
+        "a.md.md",
+    }
 
 
 def test_an_unchanged_file_whose_link_target_vanished_is_reported(db, content_root):

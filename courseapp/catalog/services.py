@@ -1,11 +1,11 @@
 """Writes of the catalog: the content import, the only place content reaches the database."""
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.postgres.search import SearchVector
 from django.db import connection, models, transaction
-from django.db.models import Prefetch
 from django.utils import timezone
 
 from courseapp.catalog.markdown import Heading
@@ -69,59 +69,66 @@ def content_import(*, tree: ContentTree, prune: bool = False) -> ImportReport:
 
 def stored_lessons() -> Reuse:
     """The current lessons as the reader would read them again, by (source path, content hash),
-    so an import leaves unchanged files unparsed (see `read_content`)."""
-    choices = Choice.objects.filter(archived=False).order_by("position")
-    questions = (
+    so an import leaves unchanged files unparsed (see `read_content`). Read as plain values:
+    model instances would cost more than parsing some of the files."""
+    choices: dict[int, list[ChoiceSource]] = defaultdict(list)
+    for question_id, *fields in (
+        Choice.objects.filter(archived=False)
+        .order_by("question_id", "position")
+        .values_list("question_id", "key", "text_html", "correct", "feedback_html", "position")
+    ):
+        choices[question_id].append(ChoiceSource(*fields))
+    questions: dict[int, list[QuestionSource]] = defaultdict(list)
+    for row in (
         Question.objects.filter(archived=False)
-        .order_by("position")
-        .prefetch_related(Prefetch("choices", queryset=choices, to_attr="choice_list"))
-    )
-    lessons = (
-        Lesson.objects.filter(archived=False)
+        .order_by("lesson_id", "position")
+        .values("id", "lesson_id", *QUESTION_SOURCE_FIELDS.values())
+    ):
+        fields = {name: row[column] for name, column in QUESTION_SOURCE_FIELDS.items()}
+        questions[row["lesson_id"]].append(QuestionSource(**fields, choices=choices[row["id"]]))
+    stored = {
+        (row["source_path"], row["source_hash"]): row
+        for row in Lesson.objects.filter(archived=False)
         .order_by()
-        .prefetch_related(Prefetch("questions", queryset=questions, to_attr="question_list"))
-    )
-    stored = {(lesson.source_path, lesson.source_hash): lesson for lesson in lessons}
+        .values("id", *LESSON_SOURCE_FIELDS.values())
+    }
 
     def reuse(path: str, content_hash: str) -> LessonSource | None:
-        lesson = stored.get((path, content_hash))
-        return _lesson_source(lesson) if lesson else None
+        row = stored.get((path, content_hash))
+        if row is None:
+            return None
+        fields = {name: row[column] for name, column in LESSON_SOURCE_FIELDS.items()}
+        fields["headings"] = [Heading(**heading) for heading in fields["headings"]]
+        return LessonSource(**fields, questions=questions[row["id"]], stored=True)
 
     return reuse
 
 
-def _lesson_source(lesson: Lesson) -> LessonSource:
-    return LessonSource(
-        slug=lesson.slug,
-        title=lesson.title,
-        path=lesson.source_path,
-        position=lesson.position,
-        content_hash=lesson.source_hash,
-        summary=lesson.summary,
-        minutes=lesson.minutes,
-        objectives=lesson.objectives,
-        draft=lesson.draft,
-        html=lesson.body_html,
-        headings=[Heading(**heading) for heading in lesson.headings],
-        text=lesson.search_text,
-        questions=[
-            QuestionSource(
-                key=q.key,
-                type=q.type,
-                prompt_html=q.prompt_html,
-                explanation_html=q.explanation_html,
-                hint_html=q.hint_html,
-                answer=q.answer,
-                shuffle=q.shuffle,
-                line=q.source_line,
-                choices=[
-                    ChoiceSource(c.key, c.text_html, c.correct, c.feedback_html, c.position)
-                    for c in q.choice_list
-                ],
-            )
-            for q in lesson.question_list
-        ],
-    )
+# LessonSource and QuestionSource fields by the columns they are stored in.
+LESSON_SOURCE_FIELDS = {
+    "slug": "slug",
+    "title": "title",
+    "path": "source_path",
+    "position": "position",
+    "content_hash": "source_hash",
+    "summary": "summary",
+    "minutes": "minutes",
+    "objectives": "objectives",
+    "draft": "draft",
+    "html": "body_html",
+    "headings": "headings",
+    "text": "search_text",
+}
+QUESTION_SOURCE_FIELDS = {
+    "key": "key",
+    "type": "type",
+    "prompt_html": "prompt_html",
+    "explanation_html": "explanation_html",
+    "hint_html": "hint_html",
+    "answer": "answer",
+    "shuffle": "shuffle",
+    "line": "source_line",
+}
 
 
 def _course_fields(source: CourseSource) -> dict[str, Any]:
@@ -196,8 +203,16 @@ def _import_course_content(course: Course, source: CourseSource, report: ImportR
 
 
 def _import_questions(course, source: CourseSource, lessons, report: ImportReport) -> None:
-    desired = {}
+    # A lesson read back from the database has its questions stored as they are: only the
+    # questions of parsed lessons, and of lessons that are gone, need comparing.
+    parsed = [lesson for lesson in source.lessons if not lesson.stored]
+    kept = [lessons[lesson.slug].pk for lesson in source.lessons if lesson.stored]
     for lesson in source.lessons:
+        if lesson.stored:
+            report.counts["questions"].unchanged += len(lesson.questions)
+            report.counts["choices"].unchanged += sum(len(q.choices) for q in lesson.questions)
+    desired = {}
+    for lesson in parsed:
         for position, question in enumerate(lesson.questions):
             desired[question.key] = {
                 "course_id": course.pk,
@@ -214,16 +229,18 @@ def _import_questions(course, source: CourseSource, lessons, report: ImportRepor
             }
     questions = _sync(
         Question,
-        {q.key: q for q in course.questions.order_by()},
+        {q.key: q for q in course.questions.exclude(lesson_id__in=kept).order_by()},
         desired,
         report.counts["questions"],
     )
     choices = {
         (choice.question_id, choice.key): choice
-        for choice in Choice.objects.filter(question__course=course).order_by()
+        for choice in Choice.objects.filter(question__course=course)
+        .exclude(question__lesson_id__in=kept)
+        .order_by()
     }
     desired_choices = {}
-    for lesson in source.lessons:
+    for lesson in parsed:
         for question in lesson.questions:
             owner = questions[question.key]
             for choice in question.choices:

@@ -54,6 +54,7 @@ class LessonSource:
     headings: list[Heading] = field(default_factory=list)
     text: str = ""
     questions: list[QuestionSource] = field(default_factory=list)
+    stored: bool = False  # read back from the database (unchanged file), not parsed
 
 
 @dataclass
@@ -262,8 +263,11 @@ class _CoursePlan:
                 module.lessons.append(lesson)
         return module
 
-    def _relative(self, path: Path) -> str:
-        return path.relative_to(self.folder).as_posix()
+    @staticmethod
+    def _relative(lesson_path: Path) -> str:
+        """A lesson file's path in its course folder ("01-basics/02-run.md"): lessons always sit
+        one module folder deep (see _scan)."""
+        return f"{lesson_path.parent.name}/{lesson_path.name}"
 
     def _read_lesson(self, number: int, slug: str, path: Path, urls) -> LessonSource | None:
         raw = path.read_bytes()
@@ -448,15 +452,18 @@ def _place_quizzes(html: str, questions: list[QuestionSource]) -> str:
     return html
 
 
-# What ends a link's path in Markdown source; every word between them ending in ".md" is a
+# What ends a link's path in Markdown source: every word between these ending in ".md" is a
 # possible lesson link, a superset of the links a lesson has.
-_LINK_DELIMITERS_RE = re.compile(rb"[\s()<>\[\]\"'`#?]+")
+_LINK_DELIMITERS = b" \t\n\r\f\v()<>[]\"'`#?"
+_WORD_END_MD_RE = re.compile(rb"\.md(?![^\s()<>\[\]\"'`#?])")
 
 
 def _link_targets(raw: bytes, resolve: Callable[[str], str | None]) -> str:
     """Where every possible lesson link of a file leads, for its content hash."""
-    words = _LINK_DELIMITERS_RE.split(raw) if b".md" in raw else []
-    candidates = {w.decode("utf-8", "replace") for w in words if w.endswith(b".md")}
+    candidates = set()
+    for match in _WORD_END_MD_RE.finditer(raw):
+        start = max(raw.rfind(delimiter, 0, match.start()) for delimiter in _LINK_DELIMITERS) + 1
+        candidates.add(raw[start : match.end()].decode("utf-8", "replace"))
     return json.dumps({link: resolve(posixpath.normpath(link)) for link in sorted(candidates)})
 
 
