@@ -4,7 +4,6 @@ The database does the aggregating: Python only reshapes rows that are already on
 question, student or progress value, never one per attempt.
 """
 
-import json
 import math
 from collections import Counter
 from dataclasses import dataclass, field
@@ -26,9 +25,8 @@ from django.db.models import (
     Subquery,
     Value,
     When,
-    Window,
 )
-from django.db.models.functions import Coalesce, Greatest, RowNumber
+from django.db.models.functions import Coalesce, Greatest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.html import strip_tags
@@ -76,39 +74,28 @@ def course_lessons(course: Course) -> QuerySet[Lesson]:
 
 
 def course_questions(course: Course) -> QuerySet[Question]:
-    """The questions that count: current ones, in published lessons."""
-    return Question.objects.filter(course=course, archived=False, lesson__in=course_lessons(course))
+    return Question.objects.filter(counted_questions(), course=course)
+
+
+def counted_questions(path: str = "") -> Q:
+    """The questions that count: current ones, in published lessons; `path` leads from the
+    queried model to the question ("question" from an attempt). As joins, not a subquery of
+    lessons, so the planner knows how many there are."""
+    prefix = f"{path}__" if path else ""
+    return Q(
+        **{
+            f"{prefix}archived": False,
+            f"{prefix}lesson__draft": False,
+            f"{prefix}lesson__archived": False,
+            f"{prefix}lesson__module__archived": False,
+        }
+    )
 
 
 def first_attempts(question_ids: list[int] | QuerySet) -> QuerySet[Attempt]:
     """Each student's first answer to each question: the earliest attempt that is not a reveal
     (flagged when it was recorded)."""
     return Attempt.objects.filter(question_id__in=question_ids, first=True).order_by()
-
-
-def _ranked_attempts(question_ids: list[int], *, answers: bool) -> tuple[str, tuple]:
-    """SQL of the attempts on these questions numbered in time order per student, question and
-    kind (answer or reveal): the answers numbered 1 are the first attempts."""
-    ranked = (
-        Attempt.objects.filter(question_id__in=question_ids)
-        .annotate(
-            rank=Window(
-                RowNumber(),
-                partition_by=[F("user_id"), F("question_id"), F("revealed")],
-                order_by=[F("created_at").asc(), F("pk").asc()],
-            )
-        )
-        .values_list(
-            "user_id",
-            "question_id",
-            "revealed",
-            "correct",
-            *(["answer"] if answers else []),
-            "rank",
-        )
-        .order_by()
-    )
-    return ranked.query.sql_with_params()
 
 
 def _count(queryset) -> Coalesce:
@@ -324,8 +311,11 @@ def student_table(course: Course, enrollments: list[Enrollment], lessons: int) -
 
 
 def _course_first_attempts(course: Course) -> QuerySet[Attempt]:
-    # The questions as a subquery: a list of a large course's ids took longer to plan than to run.
-    return first_attempts(course_questions(course).values("pk"))
+    # Joined to the questions: a subquery of them was estimated at a tenth of their number, and
+    # the plan read every attempt on each question; a list of ids took long to plan.
+    return Attempt.objects.filter(
+        counted_questions("question"), question__course=course, first=True
+    ).order_by()
 
 
 @dataclass
@@ -414,11 +404,7 @@ def answer_text(answer) -> str:
 # Item statistics
 
 ITEM_SQL = """
-WITH ranked (user_id, question_id, revealed, correct, rank) AS ({ranked}),
-     scored AS (
-       SELECT user_id, question_id, CASE WHEN correct THEN 1 ELSE 0 END AS x
-       FROM ranked WHERE rank = 1 AND NOT revealed
-     ),
+WITH scored (user_id, question_id, x) AS ({scored}),
      total AS (SELECT user_id, SUM(x) AS t FROM scored GROUP BY user_id),
      sums AS (
        SELECT scored.question_id,
@@ -430,23 +416,11 @@ WITH ranked (user_id, question_id, revealed, correct, rank) AS ({ranked}),
        FROM scored JOIN total ON total.user_id = scored.user_id
        GROUP BY scored.question_id
      ),
-     counts AS (
-       SELECT question_id,
-              SUM(CASE WHEN revealed THEN 0 ELSE 1 END) AS answers,
-              SUM(CASE WHEN revealed AND rank = 1 THEN 1 ELSE 0 END) AS reveals
-       FROM ranked GROUP BY question_id
-     )
+     counts (question_id, answers, reveals) AS ({counts})
 SELECT counts.question_id, counts.answers, counts.reveals,
        COALESCE(sums.n, 0), COALESCE(sums.sx, 0), COALESCE(sums.sr, 0),
        COALESCE(sums.srr, 0), COALESCE(sums.sxr, 0)
 FROM counts LEFT JOIN sums ON sums.question_id = counts.question_id
-"""
-
-WRONG_ANSWERS_SQL = """
-WITH ranked (user_id, question_id, revealed, correct, answer, rank) AS ({ranked})
-SELECT question_id, answer, COUNT(*) FROM ranked
-WHERE rank = 1 AND NOT revealed AND NOT correct
-GROUP BY question_id, answer
 """
 
 
@@ -486,7 +460,7 @@ def item_statistics(course: Course) -> list[ItemStats]:
     chosen wrong answer; plus every answer submitted and the students who revealed it.
 
     The rest score needs each student's total joined back to their items, which the ORM cannot
-    express without a common table expression: the ranking comes from the ORM, the sums from a
+    express without a common table expression: the rows come from the ORM, the sums from a
     small SQL statement that PostgreSQL and SQLite both run.
     """
     questions = (
@@ -498,7 +472,7 @@ def item_statistics(course: Course) -> list[ItemStats]:
     stats = {question.pk: ItemStats(question) for question in questions}
     if not stats:
         return []
-    for question_id, answers, reveals, n, sx, sr, srr, sxr in _run(ITEM_SQL, list(stats)):
+    for question_id, answers, reveals, n, sx, sr, srr, sxr in _item_sums(list(stats)):
         item = stats[question_id]
         item.attempts, item.reveals, item.students, item.correct = answers, reveals, n, int(sx)
         item.discrimination = _correlation(n, int(sx), int(sr), int(srr), int(sxr))
@@ -508,10 +482,27 @@ def item_statistics(course: Course) -> list[ItemStats]:
     return list(stats.values())
 
 
-def _run(sql: str, question_ids: list[int], *, answers: bool = False) -> list[tuple]:
-    ranked, params = _ranked_attempts(question_ids, answers=answers)
+def _item_sums(question_ids: list[int]) -> list[tuple]:
+    """Per question: answers, reveals and the sums of first-attempt scores for `_correlation`."""
+    scored = first_attempts(question_ids).values_list(
+        "user_id", "question_id", Case(When(correct=True, then=1), default=0)
+    )
+    counts = (
+        Attempt.objects.filter(question_id__in=question_ids)
+        .order_by()
+        .values("question_id")
+        .annotate(
+            answers=Count("pk", filter=Q(revealed=False)),
+            reveals=Count("user_id", filter=Q(revealed=True), distinct=True),
+        )
+        .values_list("question_id", "answers", "reveals")
+    )
+    scored_sql, scored_params = scored.query.sql_with_params()
+    counts_sql, counts_params = counts.query.sql_with_params()
     with connection.cursor() as cursor:
-        cursor.execute(sql.format(ranked=ranked), params)
+        cursor.execute(
+            ITEM_SQL.format(scored=scored_sql, counts=counts_sql), (*scored_params, *counts_params)
+        )
         return cursor.fetchall()
 
 
@@ -531,9 +522,15 @@ def _top_wrong_answers(question_ids: list[int]) -> dict[int, tuple[str, int]]:
         return {}
     # Multiple-choice answers arrive in display order: the same set counts once.
     counts: Counter = Counter()
-    for question_id, answer, n in _run(WRONG_ANSWERS_SQL, question_ids, answers=True):
-        keys = json.loads(answer) if isinstance(answer, str) else answer
-        keys = tuple(sorted(map(str, keys))) if isinstance(keys, list) else (str(keys),)
+    wrong = (
+        first_attempts(question_ids)
+        .filter(correct=False)
+        .values("question_id", "answer")
+        .annotate(n=Count("pk"))
+        .values_list("question_id", "answer", "n")
+    )
+    for question_id, answer, n in wrong:
+        keys = tuple(sorted(map(str, answer))) if isinstance(answer, list) else (str(answer),)
         counts[question_id, keys] += n
     best: dict[int, tuple[tuple, int]] = {}
     for (question_id, keys), n in sorted(counts.items()):
