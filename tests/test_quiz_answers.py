@@ -196,6 +196,17 @@ def test_question_of_an_archived_lesson_cannot_be_answered(signed_in):
     assert not Attempt.objects.exists()
 
 
+def test_a_question_an_import_removes_cannot_be_answered_from_then_on(signed_in, content_root):
+    assert signed_in.post(url("port-number"), {"answer": "80"}).status_code == 302  # now cached
+    path = content_root / "demo" / "01-first-steps" / "02-commands.md"
+    text = path.read_text()
+    path.write_text(text[: text.index("```quiz\nid: port-number")])
+    call_command("import_content", str(content_root), stdout=io.StringIO())
+    assert signed_in.post(url("port-number"), {"answer": "80"}).status_code == 404
+    assert signed_in.post(url("list-command"), {"answer": "docker ps"}).status_code == 302
+    assert Attempt.objects.count() == 2
+
+
 def test_missing_csrf_token_is_refused(student, demo_course):
     client = Client(enforce_csrf_checks=True)
     client.force_login(student)

@@ -59,6 +59,10 @@ class LessonQuerySet(models.QuerySet):
         return self.filter(draft=False, archived=False, module__archived=False)
 
 
+# The columns that hold a lesson's text: the page and the search read them, little else does.
+LESSON_TEXT_FIELDS = ("body_html", "headings", "search_text", "search_headings", "search_vector")
+
+
 class Lesson(models.Model):
     """One lesson page; its Markdown is rendered and sanitized once, at import."""
 

@@ -2,10 +2,11 @@
 
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 
-from courseapp.catalog.models import Course, Lesson
+from courseapp.catalog.models import LESSON_TEXT_FIELDS, Course, Lesson
 from courseapp.quizzes.answers import display_order
 from courseapp.quizzes.models import Attempt, Choice, Question
 
@@ -115,16 +116,27 @@ def question_view(
     return view
 
 
+# Like lesson content (see catalog.selectors), a question is cached per process under its
+# course's updated_at, which every import that changes the course moves on.
+ANSWERABLE_SECONDS = 600
+
+
 def question_for_answer(course_slug: str, key: str) -> Question:
-    """A question that can be answered: published lesson of a visible course, not archived."""
-    return get_object_or_404(
-        Question.objects.filter(
-            archived=False,
-            lesson__in=Lesson.objects.published(),
-            course__in=Course.objects.visible(),
+    """A question that can be answered: published lesson of a visible course, not archived;
+    with its lesson (without the text) and `choice_list`."""
+    course = get_object_or_404(Course.objects.visible(), slug=course_slug)
+    cache_key = f"answerable-question:{course.pk}:{course.updated_at.timestamp()}:{key}"
+    question = cache.get(cache_key)
+    if question is None:
+        question = get_object_or_404(
+            Question.objects.filter(
+                course=course, archived=False, lesson__in=Lesson.objects.published()
+            )
+            .select_related("lesson")
+            .defer(*(f"lesson__{name}" for name in LESSON_TEXT_FIELDS))
+            .prefetch_related(_choices_prefetch()),
+            key=key,
         )
-        .select_related("lesson", "course")
-        .prefetch_related(_choices_prefetch()),
-        course__slug=course_slug,
-        key=key,
-    )
+        cache.set(cache_key, question, ANSWERABLE_SECONDS)
+    question.course = question.lesson.course = course
+    return question
