@@ -8,6 +8,7 @@ gunicorn with the production settings and drives it with wrk over loopback. Run 
 
 import argparse
 import json
+import operator
 import os
 import platform
 import re
@@ -19,6 +20,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -67,6 +69,69 @@ class Measure:
     errors: int
     queries: int
     ratio: float = 0.0
+
+
+@dataclass(frozen=True)
+class Goal:
+    """A figure to aim for, reported as met or missed (never asserted)."""
+
+    name: str
+    sign: str  # "≥", "≤" or "<": how the measure must compare with the target
+    target: float
+    shown: str  # how the target and the measure are written, e.g. "{:.0f} ms"
+    measure: Callable[[dict], float]
+
+    def check(self, result: dict) -> dict:
+        value = self.measure(result)
+        return {
+            "goal": self.name,
+            "target": f"{self.sign} {self.shown.format(self.target)}",
+            "measured": self.shown.format(value),
+            "met": COMPARISONS[self.sign](value, self.target),
+        }
+
+
+RATIO = "{:.2f}\N{MULTIPLICATION SIGN}"
+COMPARISONS = {"≥": operator.ge, "≤": operator.le, "<": operator.lt}
+
+
+def scenario_figure(name: str, figure: str) -> Callable[[dict], float]:
+    return lambda result: next(m[figure] for m in result["scenarios"] if m["name"] == name)
+
+
+GOALS = (
+    Goal(
+        "signed-in lesson page, throughput",
+        "≥",
+        0.5,
+        RATIO,
+        scenario_figure("signed-in lesson", "ratio"),
+    ),
+    Goal(
+        "answer POST (htmx), throughput",
+        "≥",
+        0.4,
+        RATIO,
+        scenario_figure("answer (htmx)", "ratio"),
+    ),
+    Goal(
+        "insights page, p50 latency", "≤", 200, "{:.0f} ms", scenario_figure("insights", "p50_ms")
+    ),
+    Goal(
+        "full import, time against `mkdocs build`",
+        "<",
+        1,
+        RATIO,
+        lambda r: r["pipeline"]["import_vs_mkdocs"],
+    ),
+    Goal(
+        "unchanged re-import, time against a full import",
+        "≤",
+        0.1,
+        RATIO,
+        lambda r: r["pipeline"]["unchanged_vs_full"],
+    ),
+)
 
 
 class BenchError(Exception):
@@ -136,6 +201,7 @@ def measure_all(size: Size, env: dict, *, smoke: bool) -> int:
         "scenarios": [asdict(m) for m in measures],
         "pipeline": pipeline,
     }
+    result["goals"] = [goal.check(result) for goal in GOALS]
     table_print(result)
     errors = [m.name for m in measures if m.errors or not m.requests_per_second]
     if not smoke:
@@ -381,12 +447,18 @@ def machine() -> dict:
         "cpu": cpu_model(),
         "os": f"{platform.system()} {platform.release()}",
         "python": platform.python_version(),
-        "postgresql": connection.cursor().connection.info.server_version,
+        "postgresql": postgresql_version(connection),
         "wrk": subprocess.run(["wrk", "--version"], capture_output=True, text=True)
         .stdout.split("[")[0]
         .strip(),
         "date": time.strftime("%Y-%m-%d"),
     }
+
+
+def postgresql_version(connection) -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        return cursor.fetchone()[0].split()[0]  # "15.14 (Debian 15.14-0+deb12u1)"
 
 
 def cpu_model() -> str:
@@ -416,6 +488,10 @@ def table_print(result: dict) -> None:
         f"mkdocs build of the same files: {p['mkdocs_seconds']:.2f} s, "
         f"{p['mkdocs_peak_mib']:.0f} MiB peak (import/mkdocs: {p['import_vs_mkdocs']:.2f}x)."
     )
+    print()
+    for goal in result["goals"]:
+        verdict = "met" if goal["met"] else "MISSED"
+        print(f"Goal: {goal['goal']} {goal['target']}: {goal['measured']}, {verdict}.")
 
 
 def report_write(result: dict) -> None:
@@ -430,6 +506,10 @@ def report_write(result: dict) -> None:
         **{f"pipeline_{key}": value for key, value in result["pipeline"].items()},
         **{f"load_{key}": value for key, value in result["load"].items()},
         "scenario_rows": rows,
+        "goal_rows": "\n".join(
+            f"| {g['goal']} | {g['target']} | {g['measured']} | {'met' if g['met'] else 'missed'} |"
+            for g in result["goals"]
+        ),
         "baseline_first": result["baseline_requests_per_second"]["first"],
         "baseline_last": result["baseline_requests_per_second"]["last"],
     }

@@ -7,6 +7,7 @@ from django.core.management import call_command
 
 from bench.generate import COURSE_SLUG, course_write
 from bench.prepare import rotate
+from bench.run import GOALS
 from courseapp.catalog.models import Course
 from courseapp.quizzes.models import Question
 
@@ -39,3 +40,24 @@ def test_plan_pairs_every_request_with_every_cookie_and_varies_the_student():
     # Concurrent connections take neighbouring lines: they act as different students.
     assert all(a[2] != b[2] for a, b in itertools.pairwise(pairs))
     assert ("POST", "/b/", "s=1", "x=1") in pairs
+
+
+def test_goals_are_reported_met_or_missed_from_the_measured_figures():
+    result = {
+        "scenarios": [
+            {"name": "signed-in lesson", "ratio": 0.5, "p50_ms": 10.0},
+            {"name": "answer (htmx)", "ratio": 0.39, "p50_ms": 10.0},
+            {"name": "insights", "ratio": 0.1, "p50_ms": 200.4},
+        ],
+        "pipeline": {"import_vs_mkdocs": 1.0, "unchanged_vs_full": 0.04},
+    }
+    checked = {goal["goal"]: goal for goal in (goal.check(result) for goal in GOALS)}
+    assert [goal["met"] for goal in checked.values()] == [
+        True,  # at least half the baseline
+        False,
+        False,  # 200.4 ms is over the limit, although it reads 200
+        False,  # not faster than mkdocs
+        True,
+    ]
+    assert checked["insights page, p50 latency"]["target"] == "≤ 200 ms"
+    assert checked["insights page, p50 latency"]["measured"] == "200 ms"
