@@ -4,12 +4,15 @@ permissions, bounded queries and the demo seed command."""
 import csv
 import io
 import math
+import threading
+import time
 from datetime import timedelta
 
 import pytest
 from django.core.cache import cache
 from django.core.management import CommandError, call_command
-from django.db import connection
+from django.db import connection, connections
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -345,6 +348,40 @@ def test_course_statistics_are_cached_for_a_minute_and_the_students_stay_live(
         third = as_staff.get("/insights/demo/").content.decode()
     assert "<dt>Enrolled</dt><dd>6</dd>" in third
     assert len(cached.captured_queries) < len(fresh.captured_queries)
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="threads need their own connections")
+def test_parallel_requests_for_cold_statistics_compute_them_once(
+    demo_course, django_user_model, monkeypatch
+):
+    staff = django_user_model.objects.create_user("boss", is_staff=True)
+    computed = []
+
+    def slow_item_statistics(course):
+        computed.append(course.pk)
+        time.sleep(0.2)  # long enough for every request to arrive meanwhile
+        return []
+
+    monkeypatch.setattr(selectors, "item_statistics", slow_item_statistics)
+    barrier, statuses = threading.Barrier(4), []
+
+    def fetch() -> None:
+        try:
+            client = Client()
+            client.force_login(staff)
+            barrier.wait(timeout=10)
+            statuses.append(client.get("/insights/demo/").status_code)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=fetch) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert statuses == [200] * 4
+    assert computed == [demo_course.pk]
 
 
 def test_student_detail_queries_are_bounded(as_staff, dataset, django_assert_max_num_queries):

@@ -1,8 +1,12 @@
 import csv
+import threading
+from collections import defaultdict
 from collections.abc import Iterable
 from itertools import batched
 
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.core.cache.utils import make_template_fragment_key
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
@@ -60,7 +64,24 @@ def course_insights(request: HttpRequest, course_slug: str) -> HttpResponse:
     if request.htmx and not request.htmx.history_restore_request:
         return render(request, "insights/course.html#students", context)
     context |= {"stats": CourseStatistics(course), "stats_seconds": STATISTICS_SECONDS}
-    return render(request, "insights/course.html", context)
+    if _statistics_cached(course):
+        return render(request, "insights/course.html", context)
+    # Computing them takes a while: requests arriving meanwhile wait for this one and find them
+    # cached, instead of computing them again side by side.
+    with _computing[course.pk]:
+        return render(request, "insights/course.html", context)
+
+
+# The template's cached fragments of course-wide statistics, by their names there.
+STATISTICS_FRAGMENTS = ("insights_summary", "insights_items")
+_computing: defaultdict[int, threading.Lock] = defaultdict(threading.Lock)
+
+
+def _statistics_cached(course) -> bool:
+    return all(
+        cache.has_key(make_template_fragment_key(name, [course.pk]))
+        for name in STATISTICS_FRAGMENTS
+    )
 
 
 class CourseStatistics:
