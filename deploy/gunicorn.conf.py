@@ -9,6 +9,11 @@ bind = f"0.0.0.0:{os.environ.get('PORT', '8000')}"
 workers = int(os.environ.get("GUNICORN_WORKERS", "2"))
 threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 worker_class = "gthread" if threads > 1 else "sync"
+# A gthread worker accepts connections whether or not it has a free thread, and kept-alive ones
+# stay with it: the few long-lived connections of a proxy in front could all land in one process
+# and leave the other cores idle. Holding at most one connection more than it has threads, a busy
+# worker closes connections after answering and leaves new ones to the other processes.
+worker_connections = threads + 1
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 20
 keepalive = 5

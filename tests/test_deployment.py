@@ -2,6 +2,7 @@
 manifest against the Kubernetes schemas, and the Dockerfile's essentials."""
 
 import re
+import runpy
 import shutil
 import subprocess
 import sys
@@ -263,3 +264,14 @@ def test_postgresql_connections_run_without_jit():
     with connection.cursor() as cursor:
         cursor.execute("SHOW jit")
         assert cursor.fetchone() == ("off",)
+
+
+@pytest.mark.parametrize(("threads", "worker_class"), [("4", "gthread"), ("1", "sync")])
+def test_gunicorn_workers_hold_one_connection_more_than_their_threads(
+    monkeypatch, threads, worker_class
+):
+    """So a proxy's few kept-alive connections cannot all land in one process."""
+    monkeypatch.setenv("GUNICORN_THREADS", threads)
+    settings = runpy.run_path(str(ROOT / "deploy" / "gunicorn.conf.py"))
+    assert settings["worker_class"] == worker_class
+    assert settings["worker_connections"] == int(threads) + 1
