@@ -17,8 +17,8 @@ worker_connections = threads + 1
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 20
 keepalive = 5
-# Recycle workers now and then so a slow leak cannot grow without bound. Starting a worker costs
-# about a second of CPU: every 2,000 requests, that doubled the cost of the lightest ones.
+# Recycle workers now and then so a slow leak cannot grow without bound. Starting a worker takes
+# most of a second of CPU: every 2,000 requests, that was a fifth of the lightest requests' cost.
 max_requests = 20000
 max_requests_jitter = 2000
 
