@@ -4,14 +4,13 @@ permissions, bounded queries and the demo seed command."""
 import csv
 import io
 import math
-import threading
 import time
 from datetime import timedelta
 
 import pytest
 from django.core.cache import cache
 from django.core.management import CommandError, call_command
-from django.db import connection, connections
+from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -23,6 +22,7 @@ from courseapp.insights.charts import nice_ceiling
 from courseapp.progress.models import Enrollment, LessonProgress
 from courseapp.quizzes.models import Attempt, Question
 from tests.factories import CourseFactory, LessonFactory
+from tests.parallel import run_in_parallel
 
 NOW = timezone.now()
 BASE = NOW - timedelta(days=30)
@@ -364,22 +364,13 @@ def test_parallel_requests_for_cold_statistics_compute_them_once(
         return []
 
     monkeypatch.setattr(selectors, "item_statistics", slow_item_statistics)
-    barrier, statuses = threading.Barrier(4), []
 
-    def fetch() -> None:
-        try:
-            client = Client()
-            client.force_login(staff)
-            barrier.wait(timeout=10)
-            statuses.append(client.get("/insights/demo/").status_code)
-        finally:
-            connections.close_all()
+    def fetch() -> int:
+        client = Client()
+        client.force_login(staff)
+        return client.get("/insights/demo/").status_code
 
-    threads = [threading.Thread(target=fetch) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
+    statuses = run_in_parallel(fetch, 4)
     assert statuses == [200] * 4
     assert computed == [demo_course.pk]
 

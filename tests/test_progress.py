@@ -2,17 +2,17 @@
 
 import io
 import shutil
-import threading
 
 import pytest
 from django.core.management import call_command
-from django.db import connection, connections
+from django.db import connection
 
 from courseapp.catalog.models import Course, Lesson
 from courseapp.progress.models import Enrollment, LessonProgress
 from courseapp.progress.services import lesson_complete
 from courseapp.quizzes.models import Choice
 from tests.factories import CourseFactory, LessonFactory, ModuleFactory
+from tests.parallel import run_in_parallel
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
@@ -141,24 +141,8 @@ def test_parallel_completions_leave_exactly_one_row(django_user_model, content_r
     call_command("import_content", str(content_root), stdout=io.StringIO())
     user = django_user_model.objects.create_user("racer", password="a-Long-pass-9")
     lesson = Lesson.objects.select_related("course").get(slug="welcome")
-    barrier = threading.Barrier(8)
-    errors = []
-
-    def complete():
-        try:
-            barrier.wait()
-            lesson_complete(user=user, lesson=lesson)
-        except Exception as error:
-            errors.append(error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=complete) for _ in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
+    outcomes = run_in_parallel(lambda: lesson_complete(user=user, lesson=lesson), 8)
+    assert not [outcome for outcome in outcomes if isinstance(outcome, Exception)]
     assert LessonProgress.objects.filter(user=user, lesson=lesson).count() == 1
     assert LessonProgress.objects.get(user=user, lesson=lesson).completed
     assert Enrollment.objects.filter(user=user).count() == 1
