@@ -17,7 +17,7 @@ help:
 	@echo "make run     serve http://127.0.0.1:8000 with content/ imported (re-imports on change)"
 	@echo "make test    lint, migrations check and the whole test suite"
 	@echo "make lint    ruff check and format check"
-	@echo "make bench   load benchmark on PostgreSQL (about 6 minutes); bench-smoke: a quick run"
+	@echo "make bench   load benchmark on PostgreSQL (about 5 minutes); bench-smoke: a quick run"
 
 $(BIN)/.installed: pyproject.toml
 	@if [ -z "$(PYTHON)" ]; then \
