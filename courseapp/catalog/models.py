@@ -54,9 +54,18 @@ class Module(models.Model):
         return self.title
 
 
+def published_lessons(path: str = "") -> models.Q:
+    """The lessons readers see: not drafts, not archived, in a module that is not archived.
+    `path` leads from the queried model to the lesson ("lessons" from a course)."""
+    prefix = f"{path}__" if path else ""
+    return models.Q(
+        **{f"{prefix}draft": False, f"{prefix}archived": False, f"{prefix}module__archived": False}
+    )
+
+
 class LessonQuerySet(models.QuerySet):
     def published(self):
-        return self.filter(draft=False, archived=False, module__archived=False)
+        return self.filter(published_lessons())
 
 
 # The columns that hold a lesson's text: the page and the search read them, little else does.

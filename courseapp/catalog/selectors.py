@@ -5,18 +5,16 @@ import re
 from dataclasses import dataclass
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
-from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, F, Prefetch, Q, Sum
 from django.shortcuts import get_object_or_404
 
-from courseapp.catalog.models import Course, Lesson, Module
+from courseapp.catalog.content_cache import course_content
+from courseapp.catalog.models import Course, Lesson, Module, published_lessons
 from courseapp.catalog.sources import QUIZ_MARKER_RE
 from courseapp.quizzes.selectors import QuestionView, lesson_questions, question_views
 
-PUBLISHED_LESSONS = Q(
-    lessons__draft=False, lessons__archived=False, lessons__module__archived=False
-)
+PUBLISHED_LESSONS = published_lessons("lessons")
 
 
 def catalog_courses() -> list[Course]:
@@ -63,11 +61,6 @@ class LessonContent:
     next: Lesson | None
 
 
-# Content is cached per process under the course's updated_at, which every import that changes
-# anything in the course moves on: a stale entry is never read, only left to expire.
-LESSON_CONTENT_SECONDS = 600
-
-
 def lesson_page(course: Course, slug: str, user) -> LessonPage:
     content = lesson_content(course, slug)
     lesson = content.lesson
@@ -91,12 +84,7 @@ def lesson_page(course: Course, slug: str, user) -> LessonPage:
 def lesson_content(course: Course, slug: str) -> LessonContent:
     """The published lesson `slug` of `course` (404 if there is none), its questions and
     neighbours, from the cache when the course has not changed since."""
-    key = f"lesson-content:{course.pk}:{course.updated_at.timestamp()}:{slug}"
-    content = cache.get(key)
-    if content is None:
-        content = _lesson_content_read(course, slug)
-        cache.set(key, content, LESSON_CONTENT_SECONDS)
-    return content
+    return course_content(course, f"lesson:{slug}", lambda: _lesson_content_read(course, slug))
 
 
 def _lesson_content_read(course: Course, slug: str) -> LessonContent:

@@ -2,6 +2,7 @@ import csv
 import threading
 from collections import defaultdict
 from collections.abc import Iterable
+from contextlib import nullcontext
 from itertools import batched
 
 from django.contrib.auth.decorators import login_required
@@ -64,11 +65,9 @@ def course_insights(request: HttpRequest, course_slug: str) -> HttpResponse:
     if request.htmx and not request.htmx.history_restore_request:
         return render(request, "insights/course.html#students", context)
     context |= {"stats": CourseStatistics(course), "stats_seconds": STATISTICS_SECONDS}
-    if _statistics_cached(course):
-        return render(request, "insights/course.html", context)
-    # Computing them takes a while: requests arriving meanwhile wait for this one and find them
-    # cached, instead of computing them again side by side.
-    with _computing[course.pk]:
+    # Computing the statistics takes a while: requests arriving meanwhile wait for this one and
+    # find them cached, instead of computing them again side by side.
+    with nullcontext() if _statistics_cached(course) else _computing[course.pk]:
         return render(request, "insights/course.html", context)
 
 

@@ -2,11 +2,11 @@
 
 from dataclasses import dataclass, field
 
-from django.core.cache import cache
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 
-from courseapp.catalog.models import LESSON_TEXT_FIELDS, Course, Lesson
+from courseapp.catalog.content_cache import course_content
+from courseapp.catalog.models import LESSON_TEXT_FIELDS, Course, Lesson, published_lessons
 from courseapp.quizzes.answers import display_order
 from courseapp.quizzes.models import Attempt, Choice, Question
 
@@ -116,27 +116,20 @@ def question_view(
     return view
 
 
-# Like lesson content (see catalog.selectors), a question is cached per process under its
-# course's updated_at, which every import that changes the course moves on.
-ANSWERABLE_SECONDS = 600
-
-
 def question_for_answer(course_slug: str, key: str) -> Question:
     """A question that can be answered: published lesson of a visible course, not archived;
-    with its lesson (without the text) and `choice_list`."""
+    with its lesson (without the text) and `choice_list`, cached like the lesson pages."""
     course = get_object_or_404(Course.objects.visible(), slug=course_slug)
-    cache_key = f"answerable-question:{course.pk}:{course.updated_at.timestamp()}:{key}"
-    question = cache.get(cache_key)
-    if question is None:
-        question = get_object_or_404(
-            Question.objects.filter(
-                course=course, archived=False, lesson__in=Lesson.objects.published()
-            )
-            .select_related("lesson")
-            .defer(*(f"lesson__{name}" for name in LESSON_TEXT_FIELDS))
-            .prefetch_related(_choices_prefetch()),
-            key=key,
-        )
-        cache.set(cache_key, question, ANSWERABLE_SECONDS)
+    question = course_content(course, f"question:{key}", lambda: _answerable(course, key))
     question.course = question.lesson.course = course
     return question
+
+
+def _answerable(course: Course, key: str) -> Question:
+    return get_object_or_404(
+        Question.objects.filter(published_lessons("lesson"), course=course, archived=False)
+        .select_related("lesson")
+        .defer(*(f"lesson__{name}" for name in LESSON_TEXT_FIELDS))
+        .prefetch_related(_choices_prefetch()),
+        key=key,
+    )
