@@ -39,6 +39,7 @@ run: $(BIN)/.installed
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 
 format: $(BIN)/.installed
 	$(BIN)/ruff check --fix .

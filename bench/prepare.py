@@ -54,7 +54,7 @@ def scenarios(sessions: int, *, csrf_token: str) -> list[Scenario]:
         get("signed-in lesson", lessons, students),
         post("answer (htmx)", answers, students),
         post("mark complete (htmx)", [(f"{url}complete/", "") for url in lessons], students),
-        get("dashboard", [reverse("progress:dashboard")], students),
+        get("dashboard", [reverse("pages:dashboard")], students),
         get("insights", [reverse("insights:course", args=[REAL_COURSE_SLUG])], [admin]),
         get("insights (300 lessons)", [reverse("insights:course", args=[COURSE_SLUG])], [admin]),
         get("search", [f"{reverse('catalog:search')}?q={q.replace(' ', '+')}" for q in SEARCHES]),
@@ -71,7 +71,7 @@ def answer_bodies(course: Course) -> list[tuple[str, str]]:
     pairs = []
     questions = Question.objects.filter(course=course, archived=False, type="single")
     for question in questions.prefetch_related("choices").order_by("position"):
-        url = reverse("quizzes:answer", args=[course.slug, question.key])
+        url = reverse("pages:answer", args=[course.slug, question.key])
         choices = [choice for choice in question.choices.all() if not choice.archived]
         right = next(choice for choice in choices if choice.correct)
         wrong = next(choice for choice in choices if not choice.correct)

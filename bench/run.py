@@ -315,7 +315,7 @@ GENERATED_COURSE_DELETE = (
 
 def mkdocs_command(course_dir: Path) -> list[str]:
     """`mkdocs build` of the course's Markdown, with the extensions lessons are built with."""
-    from courseapp.catalog.markdown import EXTENSION_CONFIGS, EXTENSIONS
+    from courseapp.markup.markdown import EXTENSION_CONFIGS, EXTENSIONS
 
     extensions = [{name: EXTENSION_CONFIGS.get(name, {})} for name in EXTENSIONS]
     config = {

@@ -67,6 +67,8 @@ INSTALLED_APPS = [
     "courseapp.progress",
     "courseapp.flashcards",
     "courseapp.insights",
+    "courseapp.pages",
+    "courseapp.pipeline",
 ]
 
 MIDDLEWARE = [
@@ -217,7 +219,7 @@ MAILERS = {
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "courses@localhost")
 
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "progress:dashboard"
+LOGIN_REDIRECT_URL = "pages:dashboard"
 LOGOUT_REDIRECT_URL = "catalog:index"
 
 # One JSON object per line on stdout; the container runtime collects it.

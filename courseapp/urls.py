@@ -1,13 +1,20 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("courseapp.accounts.urls")),
-    path("courses/<slug:course_slug>/questions/", include("courseapp.quizzes.urls")),
     path("insights/", include("courseapp.insights.urls")),
+    # Routes under /courses/<course>/ come before its lesson pattern, which would match them;
+    # lesson slugs may not take their first segment (pipeline.reserved_lesson_slugs).
+    path(
+        "courses/<slug:course_slug>/insights/",
+        RedirectView.as_view(pattern_name="insights:course"),
+        name="course-insights",
+    ),
     path("", include("courseapp.progress.urls")),
-    # Before the catalog: /courses/<course>/flashcards/ would otherwise match its lesson pattern.
     path("", include("courseapp.flashcards.urls")),
     path("", include("courseapp.catalog.urls")),
+    path("", include("courseapp.pages.urls")),
 ]

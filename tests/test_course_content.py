@@ -13,8 +13,8 @@ from django.core.management import call_command
 from pygments.lexers import get_lexer_by_name
 from pygments.token import Error
 
-from courseapp.catalog.markdown import find_fences
-from courseapp.catalog.sources import read_content
+from courseapp.markup.markdown import find_fences
+from courseapp.pipeline.sources import read_content
 from courseapp.quizzes.models import Question
 from courseapp.quizzes.services import question_grade
 

@@ -210,7 +210,7 @@ def test_renaming_a_linked_lesson_rerenders_the_linking_lesson(db, content_root)
 
 
 def test_import_is_one_transaction(db, content_root, monkeypatch):
-    from courseapp.catalog import services
+    from courseapp.pipeline import importer as services
 
     def explode(*args, **kwargs):
         raise RuntimeError("disk full")
@@ -242,7 +242,7 @@ def stored_rows() -> list[tuple]:
 
 
 def test_unchanged_lesson_files_are_not_parsed_again(db, content_root, monkeypatch):
-    from courseapp.catalog import sources
+    from courseapp.pipeline import sources
 
     run_import(content_root)
     before = stored_rows()
@@ -257,7 +257,7 @@ def test_unchanged_lesson_files_are_not_parsed_again(db, content_root, monkeypat
 
 
 def test_every_way_of_writing_a_lesson_link_counts_in_the_content_hash():
-    from courseapp.catalog.sources import _link_targets
+    from courseapp.pipeline.sources import _link_targets
 
     raw = (
         b"[a](02-b.md) [c](../02-x/01-d.md#part) <03-e.md> [f](05-i.md?x)\n"

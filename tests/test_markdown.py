@@ -2,8 +2,8 @@ from pathlib import Path
 
 import pytest
 
-from courseapp.catalog import markdown
-from courseapp.catalog.markdown import (
+from courseapp.markup import markdown
+from courseapp.markup.markdown import (
     find_fences,
     plain_text,
     render,

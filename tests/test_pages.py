@@ -134,7 +134,7 @@ def test_search_escapes_the_snippet(client, demo_course):
         search_text="Run <b>quokka</b> now", body_html="<p>x</p>"
     )
     if connection.vendor == "postgresql":
-        from courseapp.catalog.services import _index_for_search
+        from courseapp.pipeline.importer import _index_for_search
 
         _index_for_search(demo_course)
     html = client.get("/search/", {"q": "quokka"}).content.decode()
@@ -145,7 +145,7 @@ def test_search_escapes_the_snippet(client, demo_course):
 def test_search_ranks_title_matches_first_on_postgres(client, demo_course):
     if connection.vendor != "postgresql":
         pytest.skip("ranking is PostgreSQL full-text search; SQLite uses substring matching")
-    from courseapp.catalog.services import _index_for_search
+    from courseapp.pipeline.importer import _index_for_search
 
     Lesson.objects.filter(slug="welcome").update(search_text="Ordering matters here.")
     _index_for_search(demo_course)

@@ -33,7 +33,7 @@ class Course(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("catalog:course", args=[self.slug])
+        return reverse("pages:course", args=[self.slug])
 
 
 class Module(models.Model):
@@ -107,4 +107,4 @@ class Lesson(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("catalog:lesson", args=[self.course.slug, self.slug])
+        return reverse("pages:lesson", args=[self.course.slug, self.slug])

@@ -9,10 +9,7 @@ from django.db import connection
 from django.db.models import Count, F, Prefetch, Q, Sum
 from django.shortcuts import get_object_or_404
 
-from courseapp.catalog.content_cache import course_content
 from courseapp.catalog.models import Course, Lesson, Module, published_lessons
-from courseapp.catalog.sources import QUIZ_MARKER_RE
-from courseapp.quizzes.selectors import QuestionView, lesson_questions, question_views
 
 PUBLISHED_LESSONS = published_lessons("lessons")
 
@@ -40,68 +37,6 @@ def course_modules(course: Course) -> list[Module]:
         Prefetch("lessons", queryset=lessons, to_attr="lesson_list")
     )
     return [module for module in modules if module.lesson_list]
-
-
-@dataclass
-class LessonPage:
-    lesson: Lesson
-    segments: list  # HTML strings and QuestionViews, in reading order
-    questions: list[QuestionView]
-    previous: Lesson | None
-    next: Lesson | None
-
-
-@dataclass
-class LessonContent:
-    """What a lesson page shows everyone alike; it changes only when the course is imported."""
-
-    lesson: Lesson
-    questions: list  # Questions with their choice_list
-    previous: Lesson | None
-    next: Lesson | None
-
-
-def lesson_page(course: Course, slug: str, user) -> LessonPage:
-    content = lesson_content(course, slug)
-    lesson = content.lesson
-    lesson.course = course
-    views = question_views(content.questions, user)
-    segments = []
-    for index, part in enumerate(QUIZ_MARKER_RE.split(lesson.body_html)):
-        if index % 2 == 0:
-            segments.append(part)
-        elif part in views:
-            segments.append(views[part])
-    return LessonPage(
-        lesson=lesson,
-        segments=segments,
-        questions=list(views.values()),
-        previous=content.previous,
-        next=content.next,
-    )
-
-
-def lesson_content(course: Course, slug: str) -> LessonContent:
-    """The published lesson `slug` of `course` (404 if there is none), its questions and
-    neighbours, from the cache when the course has not changed since."""
-    return course_content(course, f"lesson:{slug}", lambda: _lesson_content_read(course, slug))
-
-
-def _lesson_content_read(course: Course, slug: str) -> LessonContent:
-    lesson = get_object_or_404(
-        Lesson.objects.published()
-        .select_related("module")
-        .defer("search_text", "search_headings", "search_vector"),
-        course=course,
-        slug=slug,
-    )
-    neighbours = course.lessons.published().only("slug", "title", "sequence", "course_id")
-    return LessonContent(
-        lesson=lesson,
-        questions=lesson_questions(lesson),
-        previous=neighbours.filter(sequence__lt=lesson.sequence).order_by("-sequence").first(),
-        next=neighbours.filter(sequence__gt=lesson.sequence).order_by("sequence").first(),
-    )
 
 
 @dataclass

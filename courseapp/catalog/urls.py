@@ -8,6 +8,4 @@ urlpatterns = [
     path("search/", views.search, name="search"),
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
-    path("courses/<slug:course_slug>/", views.course_outline, name="course"),
-    path("courses/<slug:course_slug>/<slug:lesson_slug>/", views.lesson_detail, name="lesson"),
 ]

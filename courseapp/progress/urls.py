@@ -4,7 +4,6 @@ from courseapp.progress import views
 
 app_name = "progress"
 urlpatterns = [
-    path("dashboard/", views.dashboard, name="dashboard"),
     path("courses/<slug:course_slug>/start/", views.course_start, name="start"),
     path(
         "courses/<slug:course_slug>/<slug:lesson_slug>/complete/",

@@ -1,11 +1,11 @@
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST
 
 from courseapp.catalog import selectors as catalog
 from courseapp.catalog.models import Lesson
-from courseapp.progress import selectors, services
+from courseapp.progress import services
 
 
 @login_required
@@ -33,15 +33,7 @@ def course_start(request: HttpRequest, course_slug: str) -> HttpResponse:
     first = next((module.lesson_list[0] for module in modules), None)
     if first is None:
         return redirect(course.get_absolute_url())
-    return redirect("catalog:lesson", course.slug, first.slug)
-
-
-@login_required
-@require_GET
-def dashboard(request: HttpRequest) -> HttpResponse:
-    return render(
-        request, "progress/dashboard.html", {"rows": selectors.dashboard_courses(request.user)}
-    )
+    return redirect("pages:lesson", course.slug, first.slug)
 
 
 def _lesson(course_slug: str, lesson_slug: str) -> Lesson:

@@ -7,8 +7,8 @@ from typing import Any
 
 from django.utils.text import slugify
 
-from courseapp.catalog.markdown import render, render_inline
-from courseapp.catalog.yaml_source import (
+from courseapp.markup.markdown import render, render_inline
+from courseapp.markup.yaml_source import (
     SLUG_RE,
     ContentError,
     Lines,

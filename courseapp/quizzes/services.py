@@ -6,7 +6,6 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 
-from courseapp.progress.services import lesson_complete_if_solved
 from courseapp.quizzes.grading import (
     grade_choices,
     grade_numeric,
@@ -26,7 +25,6 @@ class AttemptResult:
     attempt: Attempt
     solved: bool  # answered correctly now or before
     first_solve: bool  # answered correctly for the first time now
-    lesson_completed: bool = False  # this answer completed the lesson
 
 
 def question_grade(question: Question, choices: list[Choice], answer) -> bool:
@@ -57,13 +55,8 @@ def attempt_submit(
     )
     attempt.full_clean(exclude=LOADED_RELATIONS, validate_constraints=False)
     _attempt_save(attempt)
-    first_solve = correct and not solved_before
     return AttemptResult(
-        attempt=attempt,
-        solved=correct or solved_before,
-        first_solve=first_solve,
-        lesson_completed=first_solve
-        and lesson_complete_if_solved(user=user, lesson=question.lesson),
+        attempt=attempt, solved=correct or solved_before, first_solve=correct and not solved_before
     )
 
 

@@ -13,8 +13,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from courseapp.catalog.markdown import RENDERER_VERSION, Heading, find_fences, plain_text, render
-from courseapp.catalog.yaml_source import (
+from courseapp.markup.markdown import (
+    QUIZ_MARKER,
+    RENDERER_VERSION,
+    Heading,
+    find_fences,
+    plain_text,
+    render,
+)
+from courseapp.markup.yaml_source import (
     SLUG_RE,
     ContentError,
     Lines,
@@ -23,14 +30,12 @@ from courseapp.catalog.yaml_source import (
     load_yaml,
     split_front_matter,
 )
-from courseapp.flashcards.parsing import CardSource, parse_cards
+from courseapp.pipeline.decks import CardSource, parse_cards
 from courseapp.quizzes.parsing import QuestionSource, parse_question
 
 RESERVED_LESSON_SLUGS = {"flashcards", "insights"}
 NUMBERED_RE = re.compile(r"^(?P<number>\d+)-(?P<slug>.+)$")
 WORDS_PER_MINUTE = 200
-QUIZ_MARKER = "<!-- quiz:{key} -->"
-QUIZ_MARKER_RE = re.compile(r"<!-- quiz:([a-z0-9-]+) -->")
 _QUIZ_SLOT = "QUIZ-SLOT-7f3a-{key}"
 
 COURSE_KEYS = ({"title"}, {"title", "summary", "order", "published"})

@@ -5,8 +5,8 @@ from dataclasses import dataclass, field
 
 from django.utils.text import slugify
 
-from courseapp.catalog.markdown import find_fences, render, render_inline
-from courseapp.catalog.yaml_source import SLUG_RE, ContentError
+from courseapp.markup.markdown import find_fences, render, render_inline
+from courseapp.markup.yaml_source import SLUG_RE, ContentError
 
 CARD_HEADING_RE = re.compile(r"^##(?!#)\s+(?P<front>.*?)(?:\s*\{#(?P<key>[^}]*)\})?\s*$")
 

@@ -8,10 +8,10 @@ from django.contrib.postgres.search import SearchVector
 from django.db import connection, models, transaction
 from django.utils import timezone
 
-from courseapp.catalog.markdown import Heading
 from courseapp.catalog.models import Course, Lesson, Module
-from courseapp.catalog.sources import ContentTree, CourseSource, LessonSource, Reuse
 from courseapp.flashcards.models import Deck, Flashcard
+from courseapp.markup.markdown import Heading
+from courseapp.pipeline.sources import ContentTree, CourseSource, LessonSource, Reuse
 from courseapp.quizzes.models import Choice, Question
 from courseapp.quizzes.parsing import ChoiceSource, QuestionSource
 

@@ -19,6 +19,9 @@ from markdown.treeprocessors import Treeprocessor
 
 # Bump when the rendered output changes for the same source, so the next import re-renders it.
 RENDERER_VERSION = "1"
+# Where a quiz fence stood in a rendered lesson; the lesson page puts the question there.
+QUIZ_MARKER = "<!-- quiz:{key} -->"
+QUIZ_MARKER_RE = re.compile(r"<!-- quiz:([a-z0-9-]+) -->")
 
 EXTENSIONS = [
     "admonition",

@@ -5,8 +5,8 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from courseapp.catalog.services import KINDS, content_import, stored_lessons
-from courseapp.catalog.sources import ContentTree, read_content
+from courseapp.pipeline.importer import KINDS, content_import, stored_lessons
+from courseapp.pipeline.sources import ContentTree, read_content
 
 
 class Command(BaseCommand):

@@ -1,0 +1,1 @@
+"""Pages that combine the domain apps: course outline, lesson page, answering, dashboard."""

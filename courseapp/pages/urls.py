@@ -1,0 +1,12 @@
+from django.urls import path
+
+from courseapp.pages import views
+
+app_name = "pages"
+urlpatterns = [
+    path("dashboard/", views.dashboard, name="dashboard"),
+    path("courses/<slug:course_slug>/", views.course_outline, name="course"),
+    path("courses/<slug:course_slug>/questions/<slug:key>/answer/", views.answer, name="answer"),
+    path("courses/<slug:course_slug>/questions/<slug:key>/reveal/", views.reveal, name="reveal"),
+    path("courses/<slug:course_slug>/<slug:lesson_slug>/", views.lesson_detail, name="lesson"),
+]

@@ -1,0 +1,118 @@
+"""Pages that combine the domain apps: the course outline, the lesson page, answering a
+question (which may complete the lesson) and the student's dashboard."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from courseapp.catalog import selectors as catalog
+from courseapp.flashcards.selectors import course_flashcards_due
+from courseapp.insights.selectors import can_view_insights
+from courseapp.pages import selectors
+from courseapp.progress import selectors as progress
+from courseapp.progress.services import lesson_complete_if_solved, lesson_view_record
+from courseapp.quizzes import selectors as quizzes
+from courseapp.quizzes.answers import EmptyAnswer, TamperedAnswer, read_answer
+from courseapp.quizzes.models import Question
+from courseapp.quizzes.services import attempt_reveal, attempt_submit
+
+
+@require_GET
+def course_outline(request: HttpRequest, course_slug: str) -> HttpResponse:
+    course = catalog.course_get(course_slug)
+    modules = catalog.course_modules(course)
+    published = [lesson for module in modules for lesson in module.lesson_list]
+    completed = progress.completed_lesson_ids(request.user, course)
+    context = {
+        "course": course,
+        "modules": modules,
+        "lesson_count": len(published),
+        "first_lesson": published[0] if published else None,
+        "completed_ids": completed,
+        "progress": progress.course_progress(completed, {lesson.pk for lesson in published}),
+        "enrolled": progress.is_enrolled(request.user, course),
+        "flashcards_due": course_flashcards_due(course=course, user=request.user),
+        "can_view_insights": can_view_insights(request.user, course),
+    }
+    return render(request, "pages/course.html", context)
+
+
+@require_GET
+def lesson_detail(request: HttpRequest, course_slug: str, lesson_slug: str) -> HttpResponse:
+    course = catalog.course_get(course_slug)
+    page = selectors.lesson_page(course, lesson_slug, request.user)
+    lesson_progress = None
+    if request.user.is_authenticated:
+        lesson_progress = lesson_view_record(user=request.user, lesson=page.lesson)
+    context = {"course": course, "page": page, "lesson": page.lesson, "progress": lesson_progress}
+    return render(request, "pages/lesson.html", context)
+
+
+@login_required
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    rows = selectors.dashboard_courses(request.user)
+    return render(request, "pages/dashboard.html", {"rows": rows})
+
+
+@require_POST
+def answer(request: HttpRequest, course_slug: str, key: str) -> HttpResponse:
+    question = quizzes.question_for_answer(course_slug, key)
+    if not request.user.is_authenticated:
+        return _sign_in_required(request, question)
+    try:
+        value = read_answer(question, question.choice_list, request.POST)
+    except TamperedAnswer as error:
+        return HttpResponseBadRequest(f"Invalid answer: {error}")
+    except EmptyAnswer as error:
+        return _answer_missing(request, question, str(error))
+    result = attempt_submit(
+        user=request.user, question=question, choices=question.choice_list, answer=value
+    )
+    lesson_completed = result.first_solve and lesson_complete_if_solved(
+        user=request.user, lesson=question.lesson
+    )
+    view = quizzes.question_view(
+        question, result.attempt, solved=result.solved, seed=request.user.pk
+    )
+    return _result(request, question, view, lesson_completed=lesson_completed)
+
+
+@require_POST
+def reveal(request: HttpRequest, course_slug: str, key: str) -> HttpResponse:
+    question = quizzes.question_for_answer(course_slug, key)
+    if not request.user.is_authenticated:
+        return _sign_in_required(request, question)
+    attempt = attempt_reveal(user=request.user, question=question)
+    view = quizzes.question_view(question, attempt, solved=False, seed=request.user.pk)
+    return _result(request, question, view)
+
+
+def _result(
+    request: HttpRequest, question: Question, view, *, lesson_completed: bool = False
+) -> HttpResponse:
+    if request.htmx:
+        context = {"view": view, "course": question.course, "lesson_completed": lesson_completed}
+        return render(request, "quizzes/_answer_result.html", context)
+    return redirect(_question_url(question))
+
+
+def _answer_missing(request: HttpRequest, question: Question, message: str) -> HttpResponse:
+    if request.htmx:
+        return render(request, "quizzes/_question.html#prompt-needed", {"message": message})
+    messages.warning(request, message)
+    return redirect(_question_url(question))
+
+
+def _sign_in_required(request: HttpRequest, question: Question) -> HttpResponse:
+    if request.htmx:
+        return HttpResponse("Log in to check your answer.", status=403)
+    return redirect(f"{reverse('login')}?next={_question_url(question)}")
+
+
+def _question_url(question: Question) -> str:
+    lesson_url = reverse("pages:lesson", args=[question.course.slug, question.lesson.slug])
+    return f"{lesson_url}#q-{question.key}"
