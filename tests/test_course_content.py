@@ -110,11 +110,15 @@ def test_every_question_grades_its_key_correct_and_a_wrong_answer_incorrect(clie
     assert questions.count() >= 150
     for question in questions:
         choices = list(question.choices.all())
-        assert question_grade(question, choices, key_answer(question, choices)), question.key
-        assert not question_grade(question, choices, wrong_answer(question, choices)), question.key
+        assert question_grade(question, choices, key_answer(question, choices)).correct, (
+            question.key
+        )
+        assert not question_grade(question, choices, wrong_answer(question, choices)).correct, (
+            question.key
+        )
         if question.type == "text":
             for accepted in question.answer["accept"]:
-                assert question_grade(question, choices, accepted), (question.key, accepted)
+                assert question_grade(question, choices, accepted).correct, (question.key, accepted)
 
 
 @pytest.mark.django_db

@@ -10,7 +10,6 @@ class Deck(models.Model):
     summary = models.TextField(blank=True)
     position = models.PositiveIntegerField()
     archived = models.BooleanField(default=False)
-    source_hash = models.CharField(max_length=64)
 
     class Meta:
         ordering = ["course", "position", "slug"]

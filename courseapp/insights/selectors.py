@@ -29,7 +29,6 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Greatest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from django.utils.html import strip_tags
 
 from courseapp.catalog.models import Course, Lesson, published_lessons
 from courseapp.progress.models import Enrollment, LessonProgress
@@ -39,7 +38,6 @@ ACTIVE_DAYS = 7
 # Thresholds for flagging a question (Moodle's guidance: facility under 20% is very hard).
 LOW_FACILITY = 0.2
 MIN_STUDENTS_TO_FLAG = 5
-CHOICE_TYPES = ("single", "multiple")
 SORTS = {
     "name": [F("user__username").asc()],
     "progress": [F("completed").asc(), F("user__username").asc()],
@@ -86,9 +84,7 @@ def counted_questions(path: str = "") -> Q:
 
 
 def first_attempts(question_ids: list[int] | QuerySet) -> QuerySet[Attempt]:
-    """Each student's first answer to each question: the earliest attempt that is not a reveal
-    (flagged when it was recorded)."""
-    return Attempt.objects.filter(question_id__in=question_ids, first=True).order_by()
+    return Attempt.objects.first_answers().filter(question_id__in=question_ids).order_by()
 
 
 def _count(queryset) -> Coalesce:
@@ -306,32 +302,17 @@ def student_table(course: Course, enrollments: list[Enrollment], lessons: int) -
 def _course_first_attempts(course: Course) -> QuerySet[Attempt]:
     # Joined to the questions: a subquery of them was estimated at a seventh of their number, and
     # the plan read every attempt on each question; a list of ids took long to plan.
-    return Attempt.objects.filter(
-        counted_questions("question"), question__course=course, first=True
-    ).order_by()
+    return (
+        Attempt.objects.first_answers()
+        .filter(counted_questions("question"), question__course=course)
+        .order_by()
+    )
 
 
 @dataclass
 class QuestionState:
     question: Question
     attempts: list[Attempt] = field(default_factory=list)
-
-    @property
-    def answers(self) -> list[Attempt]:
-        return [attempt for attempt in self.attempts if not attempt.revealed]
-
-    @property
-    def first_correct(self) -> bool | None:
-        answers = self.answers
-        return answers[0].correct if answers else None
-
-    @property
-    def solved(self) -> bool:
-        return any(attempt.correct for attempt in self.attempts)
-
-    @property
-    def revealed(self) -> bool:
-        return any(attempt.revealed for attempt in self.attempts)
 
 
 @dataclass
@@ -469,8 +450,7 @@ def item_statistics(course: Course) -> list[ItemStats]:
         item = stats[question_id]
         item.attempts, item.reveals, item.students, item.correct = answers, reveals, n, int(sx)
         item.discrimination = _correlation(n, int(sx), int(sr), int(srr), int(sxr))
-    choice_ids = [pk for pk, item in stats.items() if item.question.type in CHOICE_TYPES]
-    for question_id, (text, count) in _top_wrong_answers(choice_ids).items():
+    for question_id, (text, count) in _top_wrong_answers(stats).items():
         stats[question_id].top_wrong, stats[question_id].top_wrong_count = text, count
     return list(stats.values())
 
@@ -509,35 +489,42 @@ def _correlation(n: int, sx: int, sr: int, srr: int, sxr: int) -> float | None:
     return (n * sxr - sx * sr) / math.sqrt(spread)
 
 
-def _top_wrong_answers(question_ids: list[int]) -> dict[int, tuple[str, int]]:
-    """Per choice question, the wrong first answer given most often (as choice texts)."""
-    if not question_ids:
-        return {}
-    # Multiple-choice answers arrive in display order: the same set counts once.
+def _top_wrong_answers(stats: dict[int, "ItemStats"]) -> dict[int, tuple[str, int]]:
+    """Per question, the wrong first answer given most often, in words; what counts as the same
+    answer is the question type's to say (`wrong_answer_group`)."""
     counts: Counter = Counter()
+    examples: dict[tuple[int, str], object] = {}
     wrong = (
-        first_attempts(question_ids)
+        first_attempts(list(stats))
         .filter(correct=False)
         .values("question_id", "answer")
         .annotate(n=Count("pk"))
         .values_list("question_id", "answer", "n")
     )
     for question_id, answer, n in wrong:
-        keys = tuple(sorted(map(str, answer))) if isinstance(answer, list) else (str(answer),)
-        counts[question_id, keys] += n
-    best: dict[int, tuple[tuple, int]] = {}
-    for (question_id, keys), n in sorted(counts.items()):
-        if n > best.get(question_id, ((), 0))[1]:
-            best[question_id] = (keys, n)
+        group = stats[question_id].question.kind.wrong_answer_group(answer)
+        if group is not None:
+            counts[question_id, group] += n
+            examples.setdefault((question_id, group), answer)
+    best: dict[int, tuple[str, int]] = {}
+    for (question_id, group), n in sorted(counts.items()):
+        if n > best.get(question_id, ("", 0))[1]:
+            best[question_id] = (group, n)
     if not best:
         return {}
-    texts = {
-        (question_id, key): strip_tags(text).strip()
-        for question_id, key, text in Choice.objects.filter(question_id__in=best).values_list(
-            "question_id", "key", "text_html"
-        )
-    }
+    choices: dict[int, list[Choice]] = {}
+    for choice in Choice.objects.filter(question_id__in=best).only(
+        "question_id", "key", "text_html"
+    ):
+        choices.setdefault(choice.question_id, []).append(choice)
     return {
-        question_id: ("; ".join(texts.get((question_id, k), k) for k in keys), n)
-        for question_id, (keys, n) in best.items()
+        question_id: (
+            stats[question_id].question.kind.describe(
+                stats[question_id].question,
+                choices.get(question_id, []),
+                examples[question_id, group],
+            ),
+            n,
+        )
+        for question_id, (group, n) in best.items()
     }

@@ -218,7 +218,9 @@ def _answers(question, user, ability: float, at: datetime, rng: random.Random, n
             )
             time += timedelta(seconds=rng.uniform(5, 60))
             correct = True
-        answer = _answer(question, correct, rng)
+        answer = question.kind.sample_answer(
+            question, question.choice_list, correct=correct, rng=rng
+        )
         attempts.append(
             Attempt(
                 user=user,
@@ -233,43 +235,3 @@ def _answers(question, user, ability: float, at: datetime, rng: random.Random, n
             break
         time += timedelta(seconds=rng.uniform(10, 120))
     return attempts
-
-
-def _answer(question, correct: bool, rng: random.Random):
-    """An answer as the quiz form stores it, right or plausibly wrong."""
-    choices = question.choice_list
-    keys = [choice.key for choice in choices]
-    right = [choice.key for choice in choices if choice.correct]
-    wrong = [choice.key for choice in choices if not choice.correct]
-    match question.type:
-        case "single":
-            # Earlier distractors are the more tempting ones, so one wrong answer stands out.
-            return right[:1] if correct or not wrong else [_tempting(wrong, rng)]
-        case "multiple":
-            if correct or not wrong:
-                return right
-            picked = set(right) ^ {_tempting(keys, rng)}
-            return [key for key in keys if key in picked] or [_tempting(wrong, rng)]
-        case "order":
-            if correct or len(keys) < 2:
-                return keys
-            shuffled = keys[:]
-            i = rng.randrange(len(keys) - 1)
-            shuffled[i], shuffled[i + 1] = shuffled[i + 1], shuffled[i]
-            return shuffled
-        case "true_false":
-            truth = bool(question.answer.get("answer"))
-            return truth if correct else not truth
-        case "text":
-            accepted = question.answer.get("accept") or ["answer"]
-            return str(accepted[0]) if correct else "not sure"
-        case "numeric":
-            value = float(question.answer.get("answer", 0))
-            tolerance = float(question.answer.get("tolerance", 0) or 0)
-            number = value if correct else value + 2 * tolerance + 1
-            return int(number) if number.is_integer() else number
-    return None
-
-
-def _tempting(keys: list[str], rng: random.Random) -> str:
-    return rng.choices(keys, weights=[2**-i for i in range(len(keys))])[0]

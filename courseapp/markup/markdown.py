@@ -91,7 +91,6 @@ class Rendered:
     html: str
     headings: list[Heading]
     text: str
-    links: dict[str, str] = field(default_factory=dict)  # link as written -> resolved URL
     problems: list[tuple[str, str]] = field(default_factory=list)  # (link as written, message)
 
 
@@ -116,7 +115,6 @@ class _LessonLinks(Treeprocessor):
                 rendered.problems.append((href, f"link to a missing lesson file {href!r}"))
                 continue
             url += f"#{parts.fragment}" if parts.fragment else ""
-            rendered.links[href] = url
             anchor.set("href", url)
 
 

@@ -163,33 +163,19 @@ def _count(queryset) -> Coalesce:
 
 
 def _accuracy(user, course_ids: list[int]) -> dict[int, dict[str, int]]:
-    """Per course: questions answered, first answers correct, questions ever solved.
-
-    Read from the student's own answers in time order (one plain query), not from every
-    question of their courses.
-    """
-    answers = (
-        Attempt.objects.filter(
-            user=user,
-            revealed=False,
-            question__course_id__in=course_ids,
-            question__archived=False,
-        )
-        .order_by("created_at", "pk")
-        .values_list("question_id", "question__course_id", "correct")
-    )
-    first: dict[int, bool] = {}
-    course_of: dict[int, int] = {}
-    solved: set[int] = set()
-    for question_id, course_id, correct in answers:
-        first.setdefault(question_id, correct)
-        course_of[question_id] = course_id
-        if correct:
-            solved.add(question_id)
+    """Per course: questions answered, first answers correct, questions ever solved; from the
+    student's own answers (one plain query), not from every question of their courses."""
+    answers = Attempt.objects.filter(
+        user=user, revealed=False, question__course_id__in=course_ids, question__archived=False
+    ).values_list("question_id", "question__course_id", "correct", "first")
     stats: dict[int, dict[str, int]] = {}
-    for question_id, first_correct in first.items():
-        row = stats.setdefault(course_of[question_id], {"attempted": 0, "first_ok": 0, "solved": 0})
-        row["attempted"] += 1
-        row["first_ok"] += first_correct
-        row["solved"] += question_id in solved
+    solved: set[int] = set()
+    for question_id, course_id, correct, first in answers:
+        row = stats.setdefault(course_id, {"attempted": 0, "first_ok": 0, "solved": 0})
+        if first:
+            row["attempted"] += 1
+            row["first_ok"] += correct
+        if correct and question_id not in solved:
+            solved.add(question_id)
+            row["solved"] += 1
     return stats

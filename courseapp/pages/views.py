@@ -15,9 +15,9 @@ from courseapp.pages import selectors
 from courseapp.progress import selectors as progress
 from courseapp.progress.services import lesson_complete_if_solved, lesson_view_record
 from courseapp.quizzes import selectors as quizzes
-from courseapp.quizzes.answers import EmptyAnswer, TamperedAnswer, read_answer
 from courseapp.quizzes.models import Question
 from courseapp.quizzes.services import attempt_reveal, attempt_submit
+from courseapp.quizzes.types import EmptyAnswer, TamperedAnswer
 
 
 @require_GET
@@ -64,7 +64,7 @@ def answer(request: HttpRequest, course_slug: str, key: str) -> HttpResponse:
     if not request.user.is_authenticated:
         return _sign_in_required(request, question)
     try:
-        value = read_answer(question, question.choice_list, request.POST)
+        value = question.kind.read(question.choice_list, request.POST)
     except TamperedAnswer as error:
         return HttpResponseBadRequest(f"Invalid answer: {error}")
     except EmptyAnswer as error:

@@ -13,7 +13,7 @@ from courseapp.flashcards.models import Deck, Flashcard
 from courseapp.markup.markdown import Heading
 from courseapp.pipeline.sources import ContentTree, CourseSource, LessonSource, Reuse
 from courseapp.quizzes.models import Choice, Question
-from courseapp.quizzes.parsing import ChoiceSource, QuestionSource
+from courseapp.quizzes.types import ChoiceSource, QuestionSource
 
 KINDS = ("courses", "modules", "lessons", "questions", "choices", "decks", "cards")
 
@@ -266,7 +266,6 @@ def _import_decks(course, source: CourseSource, report: ImportReport) -> None:
                 "title": d.title,
                 "summary": d.summary,
                 "position": d.position,
-                "source_hash": d.content_hash,
             }
             for d in source.decks
         },

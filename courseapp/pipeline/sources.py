@@ -31,7 +31,8 @@ from courseapp.markup.yaml_source import (
     split_front_matter,
 )
 from courseapp.pipeline.decks import CardSource, parse_cards
-from courseapp.quizzes.parsing import QuestionSource, parse_question
+from courseapp.quizzes.parsing import parse_question
+from courseapp.quizzes.types import QuestionSource
 
 RESERVED_LESSON_SLUGS = {"flashcards", "insights"}
 NUMBERED_RE = re.compile(r"^(?P<number>\d+)-(?P<slug>.+)$")
@@ -76,7 +77,6 @@ class DeckSource:
     slug: str
     title: str
     position: int
-    content_hash: str
     summary: str = ""
     cards: list[CardSource] = field(default_factory=list)
 
@@ -347,7 +347,6 @@ class _CoursePlan:
             title=str(meta.data.get("title", slug)),
             summary=str(meta.data.get("summary", "")),
             position=numbered[0] if numbered else position,
-            content_hash=_hash(raw, RENDERER_VERSION),
             cards=body.cards,
         )
 

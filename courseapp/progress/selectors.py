@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from courseapp.catalog.models import Course, Lesson
+from courseapp.catalog.models import Course
 from courseapp.progress.models import Enrollment, LessonProgress
 
 
@@ -30,12 +30,6 @@ def completed_lesson_ids(user, course: Course) -> set[int]:
 def course_progress(completed_ids: set[int], published_ids: set[int]) -> CourseProgress:
     """Completed published lessons over published lessons: archived and draft ones do not count."""
     return CourseProgress(completed=len(completed_ids & published_ids), total=len(published_ids))
-
-
-def lesson_progress_get(user, lesson: Lesson) -> LessonProgress | None:
-    if not user.is_authenticated:
-        return None
-    return LessonProgress.objects.filter(user=user, lesson=lesson).first()
 
 
 def is_enrolled(user, course: Course) -> bool:

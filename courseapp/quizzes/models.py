@@ -2,14 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-
-class QuestionType(models.TextChoices):
-    SINGLE = "single", "Single choice"
-    MULTIPLE = "multiple", "Multiple choice"
-    TRUE_FALSE = "true_false", "True or false"
-    TEXT = "text", "Short text"
-    NUMERIC = "numeric", "Number"
-    ORDER = "order", "Put in order"
+from courseapp.quizzes.types import QuestionType, question_type, type_choices
 
 
 class Question(models.Model):
@@ -18,7 +11,7 @@ class Question(models.Model):
     course = models.ForeignKey("catalog.Course", on_delete=models.CASCADE, related_name="questions")
     lesson = models.ForeignKey("catalog.Lesson", on_delete=models.CASCADE, related_name="questions")
     key = models.SlugField(max_length=100)
-    type = models.CharField(max_length=20, choices=QuestionType)
+    type = models.CharField(max_length=20, choices=type_choices)
     prompt_html = models.TextField()
     explanation_html = models.TextField(blank=True)
     hint_html = models.TextField(blank=True)
@@ -36,6 +29,11 @@ class Question(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+    @property
+    def kind(self) -> QuestionType:
+        """The question's type: what parses, reads, grades and shows it."""
+        return question_type(self.type)
 
 
 class Choice(models.Model):
@@ -62,6 +60,13 @@ class Choice(models.Model):
         return self.key
 
 
+class AttemptQuerySet(models.QuerySet):
+    def first_answers(self):
+        """Each student's first answer to each question, never a reveal: the one definition,
+        flagged when the attempt is recorded (quizzes.services.attempt_submit)."""
+        return self.filter(first=True)
+
+
 class Attempt(models.Model):
     """One submission or reveal; append-only, never updated or deleted by the application."""
 
@@ -78,6 +83,8 @@ class Attempt(models.Model):
         default=False, help_text="The student's first answer to the question (never a reveal)."
     )
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    objects = AttemptQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-pk"]

@@ -1,5 +1,7 @@
 """Reads of the quizzes app shared by the lesson page and the answer views."""
 
+import random
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
@@ -7,8 +9,8 @@ from django.shortcuts import get_object_or_404
 
 from courseapp.catalog.content_cache import course_content
 from courseapp.catalog.models import LESSON_TEXT_FIELDS, Course, Lesson, published_lessons
-from courseapp.quizzes.answers import display_order
 from courseapp.quizzes.models import Attempt, Choice, Question
+from courseapp.quizzes.types import QuestionType
 
 
 @dataclass
@@ -25,6 +27,10 @@ class QuestionView:
     @property
     def key(self) -> str:
         return self.question.key
+
+    @property
+    def kind(self) -> QuestionType:
+        return self.question.kind
 
     @property
     def show_answer(self) -> bool:
@@ -109,11 +115,24 @@ def question_view(
     )
     if attempt and isinstance(attempt.answer, list):
         view.picked = set(attempt.answer)
-        if question.type == "order":
-            view.positions = {key: index for index, key in enumerate(attempt.answer, start=1)}
+        view.positions = {key: index for index, key in enumerate(attempt.answer, start=1)}
     elif attempt and isinstance(attempt.answer, bool):
         view.picked = {"true" if attempt.answer else "false"}
     return view
+
+
+def display_order(question: Question, choices: Sequence[Choice], *, seed: object) -> list[Choice]:
+    """The order a student sees: authored, or shuffled stably per student when asked for."""
+    choices = list(choices)
+    if not question.shuffle:
+        return choices
+
+    def shuffle(items: list) -> list:
+        shuffled = items[:]
+        random.Random(f"{seed}:{question.pk}").shuffle(shuffled)  # noqa: S311 (not security)
+        return shuffled
+
+    return question.kind.display_order(choices, shuffle)
 
 
 def question_for_answer(course_slug: str, key: str) -> Question:

@@ -6,14 +6,8 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 
-from courseapp.quizzes.grading import (
-    grade_choices,
-    grade_numeric,
-    grade_text,
-    grade_true_false,
-    to_decimal,
-)
 from courseapp.quizzes.models import Attempt, Choice, Question
+from courseapp.quizzes.types import Grade
 
 # The caller passes rows it just loaded; re-checking that they exist costs a query each. The one
 # constraint (a single first answer) is the database's to enforce, under parallel requests too.
@@ -27,25 +21,17 @@ class AttemptResult:
     first_solve: bool  # answered correctly for the first time now
 
 
-def question_grade(question: Question, choices: list[Choice], answer) -> bool:
+def question_grade(question: Question, choices: list[Choice], answer) -> Grade:
     """Grade an answer (as read from the form) against the question's current key."""
-    match question.type:
-        case "single" | "multiple" | "order":
-            return grade_choices(question.type, [(c.key, c.correct) for c in choices], answer)
-        case "true_false":
-            return grade_true_false(question.answer, answer)
-        case "text":
-            return grade_text(question.answer, answer)
-        case "numeric":
-            return grade_numeric(question.answer, to_decimal(answer))
-    raise ValueError(f"unknown question type {question.type!r}")
+    return question.kind.grade(question, choices, answer)
 
 
+@transaction.atomic
 def attempt_submit(
     *, user: AbstractBaseUser, question: Question, choices: list[Choice], answer
 ) -> AttemptResult:
     """Grade and record one answer; attempts are append-only."""
-    correct = question_grade(question, choices, answer)
+    correct = question_grade(question, choices, answer).correct
     before = question.attempts.filter(user=user, revealed=False).aggregate(
         answers=Count("pk"), correct=Count("pk", filter=Q(correct=True))
     )

@@ -1,6 +1,6 @@
 // Flashcard review keys: Space shows the answer, 1–4 rate it. They click the real buttons,
-// so htmx (or, without it, the plain form) does the rest; hx-sync on the rating forms and
-// the server's state token keep a fast second press from rating a card twice.
+// so htmx (or, without it, the plain form) does the rest; the server's state token keeps a
+// fast second press from rating a card twice.
 (() => {
   "use strict";
 
