@@ -161,6 +161,8 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = DEBUG or env_bool("WHITENOISE_USE_FINDERS", False)
 
 CONTENT_ROOT = Path(os.environ.get("CONTENT_ROOT", BASE_DIR / "content"))
+# A content file larger than this is refused by the import (a lesson is far smaller).
+CONTENT_MAX_FILE_BYTES = int(os.environ.get("CONTENT_MAX_FILE_BYTES", 1_000_000))
 
 # Security: safe by default; the HTTPS settings can be switched off for plain-HTTP local runs.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)

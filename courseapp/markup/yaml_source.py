@@ -13,14 +13,15 @@ SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 @dataclass(frozen=True, order=True)
 class ContentError:
-    """A problem an author can fix, located as `path:line`."""
+    """A problem an author can fix, located as `path:line` (line 0: the file as a whole)."""
 
     path: str
     line: int
     message: str
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.message}"
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        return f"{where}: {self.message}"
 
 
 class YamlSyntaxError(Exception):

@@ -99,7 +99,7 @@ def stored_lessons() -> Reuse:
             return None
         fields = {name: row[column] for name, column in LESSON_SOURCE_FIELDS.items()}
         fields["headings"] = [Heading(**heading) for heading in fields["headings"]]
-        return LessonSource(**fields, questions=questions[row["id"]], stored=True)
+        return LessonSource(**fields, path="", questions=questions[row["id"]], stored=True)
 
     return reuse
 
@@ -108,7 +108,7 @@ def stored_lessons() -> Reuse:
 LESSON_SOURCE_FIELDS = {
     "slug": "slug",
     "title": "title",
-    "path": "source_path",
+    "source": "source_path",
     "position": "position",
     "content_hash": "source_hash",
     "summary": "summary",
@@ -184,7 +184,7 @@ def _import_course_content(course: Course, source: CourseSource, report: ImportR
             "headings": [{"level": h.level, "id": h.id, "text": h.text} for h in lesson.headings],
             "search_text": lesson.text,
             "search_headings": " ".join(h.text for h in lesson.headings),
-            "source_path": lesson.path,
+            "source_path": lesson.source,
             "source_hash": lesson.content_hash,
         }
     lesson_counts = report.counts["lessons"]

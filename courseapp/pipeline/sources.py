@@ -4,6 +4,7 @@ Everything is parsed and checked before anything is written; every problem is co
 ContentError with its file and line.
 """
 
+import functools
 import hashlib
 import json
 import math
@@ -12,6 +13,9 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from django.conf import settings
+from django.urls import URLResolver, get_resolver
 
 from courseapp.markup.markdown import (
     QUIZ_MARKER,
@@ -34,7 +38,6 @@ from courseapp.pipeline.decks import CardSource, parse_cards
 from courseapp.quizzes.parsing import parse_question
 from courseapp.quizzes.types import QuestionSource
 
-RESERVED_LESSON_SLUGS = {"flashcards", "insights"}
 NUMBERED_RE = re.compile(r"^(?P<number>\d+)-(?P<slug>.+)$")
 WORDS_PER_MINUTE = 200
 _QUIZ_SLOT = "QUIZ-SLOT-7f3a-{key}"
@@ -49,7 +52,8 @@ DECK_KEYS = ({"title"}, {"title", "summary"})
 class LessonSource:
     slug: str
     title: str
-    path: str
+    path: str  # as the import was given it, for messages
+    source: str  # within the course folder ("01-basics/02-run.md"): its identity on disk
     position: int
     content_hash: str
     summary: str = ""
@@ -111,22 +115,28 @@ class _FrontMatter:
     lines: Lines = field(default_factory=lambda: Lines({}, 2))
 
 
-# Returns the stored reading of a lesson file by (path, content hash), if there is one.
+# Returns the stored reading of a lesson file by (source within its course, content hash).
 Reuse = Callable[[str, str], "LessonSource | None"]
 
 
 def read_content(
-    root: Path, *, on_file: Callable[[int, int], None] | None = None, reuse: Reuse | None = None
+    root: Path,
+    *,
+    on_file: Callable[[int, int], None] | None = None,
+    reuse: Reuse | None = None,
+    max_file_bytes: int | None = None,
 ) -> ContentTree:
     """Read every course under `root` (or `root` itself if it holds a course.md).
 
     A lesson file whose content hash `reuse` knows is not parsed or rendered again: its hash
     covers its bytes, the renderer's version and where each of its links leads, so it would
-    read exactly as stored.
+    read exactly as stored. Files over `max_file_bytes` (default: the CONTENT_MAX_FILE_BYTES
+    setting) are refused unread.
     """
+    limits = _Limits(root, max_file_bytes or settings.CONTENT_MAX_FILE_BYTES)
     folders = [root] if (root / "course.md").exists() else _course_folders(root)
     tree = ContentTree()
-    plans = [_CoursePlan(folder, tree.errors, reuse) for folder in folders]
+    plans = [_CoursePlan(folder, tree.errors, reuse, limits) for folder in folders]
     total = sum(len(plan.files) for plan in plans)
     for plan in plans:
         course = plan.read(lambda: _count(tree, total, on_file))
@@ -150,13 +160,46 @@ def _display(path: Path) -> str:
     return str(path)
 
 
+@functools.cache
+def reserved_lesson_slugs() -> frozenset[str]:
+    """The first segments of the routes under /courses/<course>/ besides the lesson page
+    (`start`, `questions`, `flashcards`, …): read from the URL table, so a route added later
+    is reserved too. A lesson with such a slug could never be opened."""
+    prefix = "courses/<slug:course_slug>/"
+    reserved = set()
+    for route in _routes(get_resolver().url_patterns, ""):
+        if route.startswith(prefix):
+            segment = route.removeprefix(prefix).split("/", 1)[0]
+            if segment and "<" not in segment:
+                reserved.add(segment)
+    return frozenset(reserved)
+
+
+def _routes(patterns, prefix: str):
+    for pattern in patterns:
+        route = prefix + str(pattern.pattern)
+        if isinstance(pattern, URLResolver):
+            yield from _routes(pattern.url_patterns, route)
+        else:
+            yield route
+
+
+@dataclass(frozen=True)
+class _Limits:
+    root: Path
+    max_file_bytes: int
+
+
 class _CoursePlan:
     """The files of one course folder, checked for layout before any of them is parsed."""
 
-    def __init__(self, folder: Path, errors: list[ContentError], reuse: Reuse | None) -> None:
+    def __init__(
+        self, folder: Path, errors: list[ContentError], reuse: Reuse | None, limits: _Limits
+    ) -> None:
         self.folder = folder
         self.errors = errors
         self.reuse = reuse
+        self.limits = limits
         self.modules: list[tuple[int, str, Path]] = []
         self.lessons: dict[Path, list[tuple[int, str, Path]]] = {}
         self.decks: list[Path] = []
@@ -177,10 +220,12 @@ class _CoursePlan:
             return
         self.files.append(folder / "course.md")
         for entry in sorted(folder.iterdir()):
-            if entry.name.startswith(".") or entry.name == "course.md":
+            if entry.name.startswith(".") or entry.name == "course.md" or not self._usable(entry):
                 continue
             if entry.is_dir() and entry.name == "flashcards":
-                self.decks = sorted(p for p in entry.iterdir() if p.suffix == ".md")
+                self.decks = sorted(
+                    p for p in entry.iterdir() if p.suffix == ".md" and self._usable(p, file=True)
+                )
                 self.files += self.decks
             elif entry.is_dir():
                 self._scan_module(entry)
@@ -204,6 +249,8 @@ class _CoursePlan:
         for entry in sorted(folder.iterdir()):
             if entry.suffix != ".md" or entry.name == "module.md":
                 continue
+            if not self._usable(entry, file=True):
+                continue
             numbered = _numbered(entry.stem)
             if numbered is None:
                 self._error(entry, 1, "lesson file must be named NN-slug.md (e.g. 01-intro.md)")
@@ -211,11 +258,46 @@ class _CoursePlan:
             lessons.append((*numbered, entry))
             self.files.append(entry)
 
+    def _usable(self, entry: Path, *, file: bool = False) -> bool:
+        """Whether an entry may be read: no link out of the content folder, a file where a
+        file is expected, no file over the size limit; anything else is reported."""
+        if entry.is_symlink() and not entry.resolve().is_relative_to(self.limits.root.resolve()):
+            self.errors.append(
+                ContentError(_display(entry), 0, "symlink outside the content folder")
+            )
+            return False
+        if file and not entry.is_file():
+            self._error(entry, 0, "expected a file, found a folder")
+            return False
+        if file and entry.stat().st_size > self.limits.max_file_bytes:
+            size, limit = entry.stat().st_size, self.limits.max_file_bytes
+            message = f"file too large ({size:,} bytes; at most {limit:,}, CONTENT_MAX_FILE_BYTES)"
+            self._error(entry, 0, message)
+            return False
+        return True
+
+    def _decoded(self, path: Path, raw: bytes) -> str | None:
+        """The file's text; a file that is not UTF-8 is an error, never replacement characters."""
+        try:
+            return raw.decode("utf-8")
+        except UnicodeDecodeError as error:
+            line = raw[: error.start].count(b"\n") + 1
+            byte = raw[error.start]
+            message = f"not UTF-8 (byte 0x{byte:02x} at line {line})"
+            self._error(path, 0, message)
+            return None
+
     def _check_lesson_slugs(self) -> None:
         seen: dict[str, Path] = {}
+        reserved = reserved_lesson_slugs()
         for _, slug, path in sorted(item for items in self.lessons.values() for item in items):
-            if slug in RESERVED_LESSON_SLUGS:
-                self._error(path, 1, f"lesson slug {slug!r} is reserved (it is a page of its own)")
+            if slug in reserved:
+                self._error(
+                    path,
+                    1,
+                    f"lesson slug {slug!r} is reserved: /courses/<course>/{slug}/ is a page of "
+                    "its own; rename the file",
+                )
             elif slug in seen:
                 self._error(
                     path, 1, f"lesson slug {slug!r} is already used by {_display(seen[slug])}"
@@ -282,14 +364,20 @@ class _CoursePlan:
             return urls.get(_normalize(posixpath.join(here, link)))
 
         content_hash = _hash(raw, RENDERER_VERSION, _link_targets(raw, resolve))
-        stored = self.reuse(_display(path), content_hash) if self.reuse else None
+        source = self._relative(path)
+        stored = self.reuse(source, content_hash) if self.reuse else None
         if stored is not None:
+            stored.path = _display(path)
             return stored
-        meta = self._front_matter(path, LESSON_KEYS, raw.decode("utf-8", errors="replace"))
+        text = self._decoded(path, raw)
+        if text is None:
+            return None
+        meta = self._front_matter(path, LESSON_KEYS, text)
         lesson = LessonSource(
             slug=slug,
             title=str(meta.data.get("title", slug)),
             path=_display(path),
+            source=source,
             position=number,
             content_hash=content_hash,
             summary=str(meta.data.get("summary", "")),
@@ -300,7 +388,7 @@ class _CoursePlan:
         lesson.questions = questions
         rendered = render(body, resolve_link=resolve)
         for href, message in rendered.problems:
-            self._error(path, _line_of(raw.decode("utf-8", "replace"), href), message)
+            self._error(path, _line_of(text, href), message)
         lesson.html = _place_quizzes(rendered.html, questions)
         lesson.headings = rendered.headings
         lesson.text = plain_text(lesson.html)
@@ -338,8 +426,10 @@ class _CoursePlan:
         if not SLUG_RE.match(slug):
             self._error(path, 1, f"deck file name {path.name!r} is not a slug")
             return None
-        raw = path.read_bytes()
-        meta = self._front_matter(path, DECK_KEYS, raw.decode("utf-8", errors="replace"))
+        text = self._decoded(path, path.read_bytes())
+        if text is None:
+            return None
+        meta = self._front_matter(path, DECK_KEYS, text)
         body = parse_cards(meta.body, path=_display(path), first_line=meta.body_line)
         self.errors.extend(body.errors)
         return DeckSource(
@@ -365,7 +455,9 @@ class _CoursePlan:
                 seen.setdefault(question.key, lesson.path)
 
     def _front_matter(self, path: Path, keys, text: str | None = None) -> _FrontMatter:
-        text = path.read_text(encoding="utf-8", errors="replace") if text is None else text
+        text = self._decoded(path, path.read_bytes()) if text is None else text
+        if text is None:
+            return _FrontMatter({}, "", 1)
         yaml_text, body, body_line = split_front_matter(text)
         where = _display(path)
         if yaml_text is None:
