@@ -120,6 +120,23 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Each process keeps its caches in memory. "content" holds what lesson pages and answers read
+# for every student alike (catalog.content_cache), sized for a few large courses; "default"
+# holds the rest (insights statistics). Neither needs invalidating: content keys carry the
+# course's content version, statistics expire after a minute.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "default",
+        "OPTIONS": {"MAX_ENTRIES": 1_000},
+    },
+    "content": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "content",
+        "OPTIONS": {"MAX_ENTRIES": 5_000},
+    },
+}
+
 # django-axes checks every login first and counts failures in the database, so a lockout holds
 # across all web replicas and restarts.
 AUTHENTICATION_BACKENDS = [

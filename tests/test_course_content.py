@@ -3,6 +3,7 @@
 import ast
 import io
 import json
+import random
 import re
 from pathlib import Path
 
@@ -13,9 +14,10 @@ from django.core.management import call_command
 from pygments.lexers import get_lexer_by_name
 from pygments.token import Error
 
+from courseapp.catalog.models import Lesson
 from courseapp.markup.markdown import find_fences
 from courseapp.pipeline.sources import read_content
-from courseapp.quizzes.models import Question
+from courseapp.quizzes.selectors import lesson_questions
 from courseapp.quizzes.services import question_grade
 
 CONTENT = Path(settings.BASE_DIR) / "content"
@@ -74,51 +76,24 @@ def test_every_text_question_shows_an_accepted_answer(tree):
                 assert question.answer["accept"], question.key
 
 
-def key_answer(question: Question, choices):
-    match question.type:
-        case "single" | "multiple":
-            return [c.key for c in choices if c.correct]
-        case "order":
-            return [c.key for c in choices]
-        case "true_false" | "numeric":
-            return question.answer["answer"]
-        case "text":
-            return question.answer["accept"][0]
-
-
-def wrong_answer(question: Question, choices):
-    match question.type:
-        case "single":
-            return [next(c.key for c in choices if not c.correct)]
-        case "multiple":
-            wrong = [c.key for c in choices if not c.correct]
-            return wrong or [c.key for c in choices if c.correct][:-1]
-        case "order":
-            return [c.key for c in reversed(choices)]
-        case "true_false":
-            return not question.answer["answer"]
-        case "numeric":
-            return question.answer["answer"] + question.answer["tolerance"] + 1
-        case "text":
-            return "this is not the answer"
-
-
 @pytest.mark.django_db
 def test_every_question_grades_its_key_correct_and_a_wrong_answer_incorrect(client):
     call_command("import_content", str(CONTENT), stdout=io.StringIO())
-    questions = Question.objects.prefetch_related("choices")
-    assert questions.count() >= 150
+    rng = random.Random(7)
+    questions = [
+        question
+        for lesson_id in Lesson.objects.values_list("pk", flat=True)
+        for question in lesson_questions(lesson_id)
+    ]
+    assert len(questions) >= 150
     for question in questions:
-        choices = list(question.choices.all())
-        assert question_grade(question, choices, key_answer(question, choices)).correct, (
-            question.key
-        )
-        assert not question_grade(question, choices, wrong_answer(question, choices)).correct, (
-            question.key
-        )
-        if question.type == "text":
-            for accepted in question.answer["accept"]:
-                assert question_grade(question, choices, accepted).correct, (question.key, accepted)
+        kind = question.kind
+        right = kind.sample_answer(question, question.choices, correct=True, rng=rng)
+        wrong = kind.sample_answer(question, question.choices, correct=False, rng=rng)
+        assert question_grade(question, right).correct, question.key
+        assert not question_grade(question, wrong).correct, question.key
+        for accepted in question.answer.get("accept", []):
+            assert question_grade(question, accepted).correct, (question.key, accepted)
 
 
 @pytest.mark.django_db

@@ -1,11 +1,13 @@
 """The import contract: upsert by identity, skip unchanged, archive, one transaction, summary."""
 
+import dataclasses
 import io
 import json
 import re
 import shutil
 
 import pytest
+from django.core.cache import caches
 from django.core.management import CommandError, call_command
 
 from courseapp.catalog.models import Course, Lesson, Module
@@ -304,10 +306,36 @@ def test_pages_show_a_changed_lesson_at_once_and_keep_their_cache_otherwise(
     assert b"quokka" in client.get("/courses/demo/commands/").content  # now cached
     run_import(content_root)
     course_after_no_change = Course.objects.get(slug="demo")
-    assert course_after_no_change.updated_at == course.updated_at
+    assert course_after_no_change.content_version == course.content_version
     path = content_root / "demo" / "01-first-steps" / "02-commands.md"
     path.write_text(path.read_text().replace("quokka", "wombat"))
     run_import(content_root)
-    assert Course.objects.get(slug="demo").updated_at > course.updated_at
+    assert Course.objects.get(slug="demo").content_version == course.content_version + 1
     page = client.get("/courses/demo/commands/").content
     assert b"wombat" in page and b"quokka" not in page
+
+
+def test_saving_a_course_in_the_admin_leaves_its_content_cache_alone(db, client, content_root):
+    run_import(content_root)
+    course = Course.objects.get(slug="demo")
+    version = course.content_version
+    client.get("/courses/demo/commands/")
+    course.summary = "Edited by hand."
+    course.save()
+    course.refresh_from_db()
+    assert course.content_version == version
+    assert caches["content"].get(f"course:{course.pk}:v{version}:lesson:commands") is not None
+
+
+def test_cached_content_is_immutable(db, client, content_root):
+    from courseapp.pages.selectors import lesson_content
+
+    run_import(content_root)
+    course = Course.objects.get(slug="demo")
+    content = lesson_content(course, "welcome")
+    assert content == lesson_content(course, "welcome")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        content.lesson.title = "changed"
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        next(q for q in content.questions if q.choices).choices[0].correct = False
+    assert isinstance(content.questions, tuple) and isinstance(content.lesson.headings, tuple)

@@ -295,9 +295,11 @@ def test_reimport_after_rewording_and_reordering_keeps_attempts_gradable(signed_
     assert [c.key for c in question.choices.all()] == ["same", "template"]
     attempt = Attempt.objects.get()
     assert attempt.question == question
+    from courseapp.quizzes.selectors import question_for_answer
     from courseapp.quizzes.services import question_grade
 
-    assert question_grade(question, list(question.choices.all()), attempt.answer).correct
+    current = question_for_answer(question.course, question.key)
+    assert question_grade(current, attempt.answer).correct
     response = signed_in.post(
         url("image-vs-container"), {"choice": choice_pk("image-vs-container", "template")}, **HTMX
     )

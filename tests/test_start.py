@@ -6,6 +6,7 @@ import json
 import os
 import re
 import secrets
+import shutil
 import signal
 import socket
 import subprocess
@@ -185,3 +186,28 @@ def test_start_sequence_serves_the_site_through_gunicorn(started_site):
     ]
     access = [record for record in records if record["logger"] == "gunicorn.access"]
     assert any("/courses/demo/welcome/" in record["message"] for record in access)
+
+
+def test_every_worker_shows_an_import_at_once(started_site, throwaway_database, tmp_path):
+    """Two gunicorn workers each cache the lesson; an import moves the course's content
+    version, and neither serves the old text again."""
+    port, _ = started_site
+    https = {"X-Forwarded-Proto": "https"}
+
+    def lesson_pages() -> list[str]:
+        return [get(port, "/courses/demo/welcome/", host=SITE_HOST, **https)[2] for _ in range(20)]
+
+    assert all("<h1>Welcome</h1>" in html for html in lesson_pages())  # cached by both workers
+    changed = tmp_path / "content"
+    shutil.copytree(FIXTURE_CONTENT, changed)
+    lesson = changed / "demo" / "01-first-steps" / "01-welcome.md"
+    lesson.write_text(lesson.read_text().replace("title: Welcome", "title: Welcome back", 1))
+    subprocess.run(
+        [sys.executable, str(ROOT / "manage.py"), "import_content", str(changed)],
+        env={**os.environ, "DATABASE_URL": throwaway_database, "SECRET_KEY": "import"},
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    pages = lesson_pages()
+    assert all("<h1>Welcome back</h1>" in html for html in pages)

@@ -1,22 +1,26 @@
-"""Course content kept in each process's cache under the course's updated_at.
+"""The content cache: what pages show everyone alike, per course and content version.
 
-Every import that changes anything in a course moves its updated_at on, so a stale entry is
-never read, only left to expire; nothing has to be invalidated.
+Keys carry the course's `content_version`, which only the import moves (pipeline.importer), so
+an entry is never stale, only left unused until it expires or is evicted; nothing has to be
+invalidated. Values must be immutable (frozen dataclasses, tuples): a cache may hand the same
+object to every request.
 """
 
 from collections.abc import Callable
 
-from django.core.cache import cache
+from django.core.cache import caches
 
 from courseapp.catalog.models import Course
 
-CONTENT_SECONDS = 600
+CONTENT_CACHE = "content"  # its alias in settings.CACHES
+CONTENT_SECONDS = 3600
 
 
 def course_content[T](course: Course, name: str, read: Callable[[], T]) -> T:
-    """What `read` returns for this course, as of its last import; `name` tells the pieces of a
-    course apart ("lesson:intro")."""
-    key = f"course-content:{course.pk}:{course.updated_at.timestamp()}:{name}"
+    """What `read` returns for this course as of its current content version; `name` tells the
+    pieces of a course apart ("lesson:intro", "question:port-number")."""
+    cache = caches[CONTENT_CACHE]
+    key = f"course:{course.pk}:v{course.content_version}:{name}"
     value = cache.get(key)
     if value is None:
         value = read()

@@ -22,6 +22,9 @@ class Course(models.Model):
         related_name="taught_courses",
         help_text="They see this course's insights.",
     )
+    content_version = models.PositiveIntegerField(
+        default=1, editable=False, help_text="Moved on by every import that changes the course."
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = CourseQuerySet.as_manager()

@@ -39,6 +39,74 @@ def course_modules(course: Course) -> list[Module]:
     return [module for module in modules if module.lesson_list]
 
 
+@dataclass(frozen=True)
+class LessonLink:
+    slug: str
+    title: str
+
+
+@dataclass(frozen=True)
+class LessonData:
+    """A published lesson as its page shows it, the same for every reader: safe to cache."""
+
+    pk: int
+    course_id: int
+    slug: str
+    title: str
+    module_title: str
+    minutes: int
+    objectives: tuple[str, ...]
+    headings: tuple[dict, ...]
+    body_html: str
+    previous: LessonLink | None
+    next: LessonLink | None
+
+    def reference(self) -> Lesson:
+        """An unsaved Lesson naming this row, for writes that need only its identity."""
+        return Lesson(pk=self.pk, course_id=self.course_id, slug=self.slug)
+
+
+def lesson_data(course: Course, slug: str) -> LessonData:
+    """The published lesson `slug` of `course` (404 if there is none) with its neighbours."""
+    lesson = get_object_or_404(
+        Lesson.objects.published()
+        .select_related("module")
+        .only(
+            "course_id",
+            "slug",
+            "title",
+            "minutes",
+            "objectives",
+            "headings",
+            "body_html",
+            "sequence",
+            "module__title",
+        ),
+        course=course,
+        slug=slug,
+    )
+    neighbours = course.lessons.published()
+    before = neighbours.filter(sequence__lt=lesson.sequence).order_by("-sequence")
+    after = neighbours.filter(sequence__gt=lesson.sequence).order_by("sequence")
+    return LessonData(
+        pk=lesson.pk,
+        course_id=lesson.course_id,
+        slug=lesson.slug,
+        title=lesson.title,
+        module_title=lesson.module.title,
+        minutes=lesson.minutes,
+        objectives=tuple(lesson.objectives),
+        headings=tuple(lesson.headings),
+        body_html=lesson.body_html,
+        previous=_link(before.values_list("slug", "title").first()),
+        next=_link(after.values_list("slug", "title").first()),
+    )
+
+
+def _link(row: tuple[str, str] | None) -> LessonLink | None:
+    return LessonLink(*row) if row else None
+
+
 @dataclass
 class SearchHit:
     lesson: Lesson

@@ -5,10 +5,12 @@ question, student or progress value, never one per attempt.
 """
 
 import math
-from collections import Counter
+import threading
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.db.models import (
@@ -31,6 +33,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from courseapp.catalog.models import Course, Lesson, published_lessons
+from courseapp.insights import charts
 from courseapp.progress.models import Enrollment, LessonProgress
 from courseapp.quizzes.models import Attempt, Choice, Question
 
@@ -189,16 +192,25 @@ def _distribution(frequencies: list[tuple[int, int]], lessons: int) -> list[Bin]
     return [Bin(label, n) for label, n in zip(labels, counts, strict=True)]
 
 
-def lesson_funnel(course: Course) -> list[Lesson]:
+@dataclass(frozen=True)
+class FunnelStep:
+    slug: str
+    title: str
+    viewed: int
+    completed: int
+
+
+def lesson_funnel(course: Course) -> tuple[FunnelStep, ...]:
     """Published lessons in course order, with how many students viewed and completed each."""
-    return list(
-        course_lessons(course)
-        .only("slug", "title", "sequence", "course_id")
+    return tuple(
+        FunnelStep(*row)
+        for row in course_lessons(course)
         .annotate(
             viewed=Count("progress"),
             completed=Count("progress", filter=Q(progress__completed_at__isnull=False)),
         )
         .order_by("sequence")
+        .values_list("slug", "title", "viewed", "completed")
     )
 
 
@@ -398,9 +410,20 @@ FROM counts LEFT JOIN sums ON sums.question_id = counts.question_id
 """
 
 
-@dataclass
+@dataclass(frozen=True)
+class QuestionRef:
+    """A question as the statistics name it."""
+
+    pk: int
+    key: str
+    type_label: str
+    lesson_title: str
+    lesson_slug: str
+
+
+@dataclass(frozen=True)
 class ItemStats:
-    question: Question
+    question: QuestionRef
     students: int = 0  # students with a first attempt
     correct: int = 0  # of those first attempts, correct
     attempts: int = 0  # every answer submitted (reveals excluded)
@@ -429,7 +452,7 @@ class ItemStats:
         return flags
 
 
-def item_statistics(course: Course) -> list[ItemStats]:
+def item_statistics(course: Course) -> tuple[ItemStats, ...]:
     """Per question, on each student's first attempt: facility, discrimination, the most
     chosen wrong answer; plus every answer submitted and the students who revealed it.
 
@@ -443,16 +466,31 @@ def item_statistics(course: Course) -> list[ItemStats]:
         .only("key", "type", "position", "lesson__title", "lesson__slug", "lesson__sequence")
         .order_by("lesson__sequence", "position")
     )
-    stats = {question.pk: ItemStats(question) for question in questions}
-    if not stats:
-        return []
-    for question_id, answers, reveals, n, sx, sr, srr, sxr in _item_sums(list(stats)):
-        item = stats[question_id]
-        item.attempts, item.reveals, item.students, item.correct = answers, reveals, n, int(sx)
-        item.discrimination = _correlation(n, int(sx), int(sr), int(srr), int(sxr))
-    for question_id, (text, count) in _top_wrong_answers(stats).items():
-        stats[question_id].top_wrong, stats[question_id].top_wrong_count = text, count
-    return list(stats.values())
+    by_pk = {question.pk: question for question in questions}
+    if not by_pk:
+        return ()
+    sums = {row[0]: row[1:] for row in _item_sums(list(by_pk))}
+    wrong = _top_wrong_answers(by_pk)
+    items = []
+    for pk, question in by_pk.items():
+        answers, reveals, n, sx, sr, srr, sxr = sums.get(pk, (0, 0, 0, 0, 0, 0, 0))
+        top_wrong, top_wrong_count = wrong.get(pk, (None, 0))
+        ref = QuestionRef(
+            pk, question.key, question.kind.label, question.lesson.title, question.lesson.slug
+        )
+        items.append(
+            ItemStats(
+                question=ref,
+                students=n,
+                correct=int(sx),
+                attempts=answers,
+                reveals=reveals,
+                discrimination=_correlation(n, int(sx), int(sr), int(srr), int(sxr)),
+                top_wrong=top_wrong,
+                top_wrong_count=top_wrong_count,
+            )
+        )
+    return tuple(items)
 
 
 def _item_sums(question_ids: list[int]) -> list[tuple]:
@@ -489,20 +527,20 @@ def _correlation(n: int, sx: int, sr: int, srr: int, sxr: int) -> float | None:
     return (n * sxr - sx * sr) / math.sqrt(spread)
 
 
-def _top_wrong_answers(stats: dict[int, "ItemStats"]) -> dict[int, tuple[str, int]]:
+def _top_wrong_answers(questions: dict[int, Question]) -> dict[int, tuple[str, int]]:
     """Per question, the wrong first answer given most often, in words; what counts as the same
     answer is the question type's to say (`wrong_answer_group`)."""
     counts: Counter = Counter()
     examples: dict[tuple[int, str], object] = {}
     wrong = (
-        first_attempts(list(stats))
+        first_attempts(list(questions))
         .filter(correct=False)
         .values("question_id", "answer")
         .annotate(n=Count("pk"))
         .values_list("question_id", "answer", "n")
     )
     for question_id, answer, n in wrong:
-        group = stats[question_id].question.kind.wrong_answer_group(answer)
+        group = questions[question_id].kind.wrong_answer_group(answer)
         if group is not None:
             counts[question_id, group] += n
             examples.setdefault((question_id, group), answer)
@@ -519,12 +557,61 @@ def _top_wrong_answers(stats: dict[int, "ItemStats"]) -> dict[int, tuple[str, in
         choices.setdefault(choice.question_id, []).append(choice)
     return {
         question_id: (
-            stats[question_id].question.kind.describe(
-                stats[question_id].question,
-                choices.get(question_id, []),
-                examples[question_id, group],
+            questions[question_id].kind.describe(
+                questions[question_id], choices.get(question_id, []), examples[question_id, group]
             ),
             n,
         )
         for question_id, (group, n) in best.items()
     }
+
+
+# The course-wide statistics, cached
+
+
+@dataclass(frozen=True)
+class CourseStatistics:
+    """Everything the insights page shows about a course as a whole, computed at once."""
+
+    overview: Overview
+    funnel: tuple[FunnelStep, ...]
+    funnel_chart: charts.BarChart
+    progress_chart: charts.BarChart
+    items: tuple[ItemStats, ...]
+    computed_at: datetime
+
+
+# They scan every attempt of the course: computed at most this often per course.
+STATISTICS_SECONDS = 60
+_computing: defaultdict[int, threading.Lock] = defaultdict(threading.Lock)
+
+
+def course_statistics(course: Course) -> CourseStatistics:
+    """The course's statistics, from the cache when computed less than a minute ago.
+
+    While one request computes them, the others of this process wait and read its result
+    rather than computing them again side by side.
+    """
+    key = f"insights:statistics:{course.pk}"
+    statistics = cache.get(key)
+    if statistics is not None:
+        return statistics
+    with _computing[course.pk]:
+        statistics = cache.get(key)
+        if statistics is None:
+            statistics = _course_statistics_compute(course)
+            cache.set(key, statistics, STATISTICS_SECONDS)
+    return statistics
+
+
+def _course_statistics_compute(course: Course) -> CourseStatistics:
+    overview = course_overview(course)
+    funnel = lesson_funnel(course)
+    return CourseStatistics(
+        overview=overview,
+        funnel=funnel,
+        funnel_chart=charts.funnel_chart(funnel, overview.enrolled),
+        progress_chart=charts.progress_chart(overview.distribution),
+        items=item_statistics(course),
+        computed_at=timezone.now(),
+    )

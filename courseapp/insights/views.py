@@ -1,27 +1,18 @@
 import csv
-import threading
-from collections import defaultdict
 from collections.abc import Iterable
-from contextlib import nullcontext
 from itertools import batched
 
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
-from django.core.cache.utils import make_template_fragment_key
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
-from django.utils.functional import cached_property
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
-from courseapp.insights import charts, selectors
+from courseapp.insights import selectors
 
 STUDENTS_PER_PAGE = 50
 CSV_CHUNK = 500  # students read (and their answers counted) at a time for the CSV export
-# The course-wide statistics scan every attempt of the course: each server process computes them
-# at most this often per course (the page says when); the students table is always live.
-STATISTICS_SECONDS = 60
 COLUMNS = [
     ("name", "Student", False),
     ("progress", "Progress", True),
@@ -64,50 +55,8 @@ def course_insights(request: HttpRequest, course_slug: str) -> HttpResponse:
     }
     if request.htmx and not request.htmx.history_restore_request:
         return render(request, "insights/course.html#students", context)
-    context |= {"stats": CourseStatistics(course), "stats_seconds": STATISTICS_SECONDS}
-    # Computing the statistics takes a while: requests arriving meanwhile wait for this one and
-    # find them cached, instead of computing them again side by side.
-    with nullcontext() if _statistics_cached(course) else _computing[course.pk]:
-        return render(request, "insights/course.html", context)
-
-
-# The template's cached fragments of course-wide statistics, by their names there.
-STATISTICS_FRAGMENTS = ("insights_summary", "insights_items")
-_computing: defaultdict[int, threading.Lock] = defaultdict(threading.Lock)
-
-
-def _statistics_cached(course) -> bool:
-    return all(
-        cache.has_key(make_template_fragment_key(name, [course.pk]))
-        for name in STATISTICS_FRAGMENTS
-    )
-
-
-class CourseStatistics:
-    """The course-wide statistics, computed only when the template's cached fragments miss."""
-
-    def __init__(self, course):
-        self.course = course
-
-    @cached_property
-    def overview(self) -> selectors.Overview:
-        return selectors.course_overview(self.course)
-
-    @cached_property
-    def funnel(self) -> list:
-        return selectors.lesson_funnel(self.course)
-
-    @cached_property
-    def funnel_chart(self) -> charts.BarChart:
-        return charts.funnel_chart(self.funnel, self.overview.enrolled)
-
-    @cached_property
-    def progress_chart(self) -> charts.BarChart:
-        return charts.progress_chart(self.overview.distribution)
-
-    @cached_property
-    def items(self) -> list[selectors.ItemStats]:
-        return selectors.item_statistics(self.course)
+    context["stats"] = selectors.course_statistics(course)
+    return render(request, "insights/course.html", context)
 
 
 @login_required
@@ -173,9 +122,9 @@ def questions_csv(request: HttpRequest, course_slug: str) -> StreamingHttpRespon
     def rows():
         for item in selectors.item_statistics(course):
             yield [
-                item.question.lesson.title,
+                item.question.lesson_title,
                 item.question.key,
-                item.question.type,
+                item.question.type_label,
                 item.students,
                 item.attempts,
                 "" if item.facility is None else f"{item.facility:.3f}",

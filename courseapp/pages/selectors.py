@@ -4,78 +4,68 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Exists, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
-from django.shortcuts import get_object_or_404
 
 from courseapp.catalog.content_cache import course_content
 from courseapp.catalog.models import Course, Lesson
+from courseapp.catalog.selectors import LessonData, LessonLink, lesson_data
 from courseapp.flashcards.selectors import due_counts_for_user
 from courseapp.markup.markdown import QUIZ_MARKER_RE
 from courseapp.progress.models import Enrollment, LessonProgress
 from courseapp.progress.selectors import CourseProgress
 from courseapp.quizzes.models import Attempt
-from courseapp.quizzes.selectors import QuestionView, lesson_questions, question_views
+from courseapp.quizzes.selectors import (
+    QuestionData,
+    QuestionView,
+    lesson_questions,
+    question_views,
+)
 
 
-@dataclass
-class LessonPage:
-    lesson: Lesson
-    segments: list  # HTML strings and QuestionViews, in reading order
-    questions: list[QuestionView]
-    previous: Lesson | None
-    next: Lesson | None
-
-
-@dataclass
+@dataclass(frozen=True)
 class LessonContent:
     """What a lesson page shows everyone alike; it changes only when the course is imported."""
 
-    lesson: Lesson
-    questions: list  # Questions with their choice_list
-    previous: Lesson | None
-    next: Lesson | None
+    lesson: LessonData
+    questions: tuple[QuestionData, ...]
+
+
+@dataclass(frozen=True)
+class LessonPage:
+    lesson: LessonData
+    segments: list  # HTML strings and QuestionViews, in reading order
+    questions: list[QuestionView]
+
+    @property
+    def previous(self) -> LessonLink | None:
+        return self.lesson.previous
+
+    @property
+    def next(self) -> LessonLink | None:
+        return self.lesson.next
 
 
 def lesson_page(course: Course, slug: str, user) -> LessonPage:
+    """The lesson as `user` sees it: the shared content with their own answers in place."""
     content = lesson_content(course, slug)
-    lesson = content.lesson
-    lesson.course = course
     views = question_views(content.questions, user)
     segments = []
-    for index, part in enumerate(QUIZ_MARKER_RE.split(lesson.body_html)):
+    for index, part in enumerate(QUIZ_MARKER_RE.split(content.lesson.body_html)):
         if index % 2 == 0:
             segments.append(part)
         elif part in views:
             segments.append(views[part])
-    return LessonPage(
-        lesson=lesson,
-        segments=segments,
-        questions=list(views.values()),
-        previous=content.previous,
-        next=content.next,
-    )
+    return LessonPage(lesson=content.lesson, segments=segments, questions=list(views.values()))
 
 
 def lesson_content(course: Course, slug: str) -> LessonContent:
-    """The published lesson `slug` of `course` (404 if there is none), its questions and
-    neighbours, from the cache when the course has not changed since."""
+    """The published lesson `slug` of `course` (404 if there is none) and its questions, from
+    the content cache."""
     return course_content(course, f"lesson:{slug}", lambda: _lesson_content_read(course, slug))
 
 
 def _lesson_content_read(course: Course, slug: str) -> LessonContent:
-    lesson = get_object_or_404(
-        Lesson.objects.published()
-        .select_related("module")
-        .defer("search_text", "search_headings", "search_vector"),
-        course=course,
-        slug=slug,
-    )
-    neighbours = course.lessons.published().only("slug", "title", "sequence", "course_id")
-    return LessonContent(
-        lesson=lesson,
-        questions=lesson_questions(lesson),
-        previous=neighbours.filter(sequence__lt=lesson.sequence).order_by("-sequence").first(),
-        next=neighbours.filter(sequence__gt=lesson.sequence).order_by("sequence").first(),
-    )
+    lesson = lesson_data(course, slug)
+    return LessonContent(lesson=lesson, questions=lesson_questions(lesson.pk))
 
 
 @dataclass

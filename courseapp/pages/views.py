@@ -9,13 +9,14 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from courseapp.catalog import selectors as catalog
+from courseapp.catalog.models import Course, Lesson
 from courseapp.flashcards.selectors import course_flashcards_due
 from courseapp.insights.selectors import can_view_insights
 from courseapp.pages import selectors
 from courseapp.progress import selectors as progress
 from courseapp.progress.services import lesson_complete_if_solved, lesson_view_record
 from courseapp.quizzes import selectors as quizzes
-from courseapp.quizzes.models import Question
+from courseapp.quizzes.selectors import QuestionData
 from courseapp.quizzes.services import attempt_reveal, attempt_submit
 from courseapp.quizzes.types import EmptyAnswer, TamperedAnswer
 
@@ -46,7 +47,7 @@ def lesson_detail(request: HttpRequest, course_slug: str, lesson_slug: str) -> H
     page = selectors.lesson_page(course, lesson_slug, request.user)
     lesson_progress = None
     if request.user.is_authenticated:
-        lesson_progress = lesson_view_record(user=request.user, lesson=page.lesson)
+        lesson_progress = lesson_view_record(user=request.user, lesson=page.lesson.reference())
     context = {"course": course, "page": page, "lesson": page.lesson, "progress": lesson_progress}
     return render(request, "pages/lesson.html", context)
 
@@ -60,59 +61,68 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def answer(request: HttpRequest, course_slug: str, key: str) -> HttpResponse:
-    question = quizzes.question_for_answer(course_slug, key)
+    course = catalog.course_get(course_slug)
+    question = quizzes.question_for_answer(course, key)
     if not request.user.is_authenticated:
-        return _sign_in_required(request, question)
+        return _sign_in_required(request, course, question)
     try:
-        value = question.kind.read(question.choice_list, request.POST)
+        value = question.kind.read(question.choices, request.POST)
     except TamperedAnswer as error:
-        return HttpResponseBadRequest(f"Invalid answer: {error}")
+        return HttpResponseBadRequest(f"Invalid answer: {error}", content_type="text/plain")
     except EmptyAnswer as error:
-        return _answer_missing(request, question, str(error))
-    result = attempt_submit(
-        user=request.user, question=question, choices=question.choice_list, answer=value
-    )
+        return _answer_missing(request, course, question, str(error))
+    result = attempt_submit(user=request.user, question=question, answer=value)
+    lesson = Lesson(pk=question.lesson_id, course=course, slug=question.lesson_slug)
     lesson_completed = result.first_solve and lesson_complete_if_solved(
-        user=request.user, lesson=question.lesson
+        user=request.user, lesson=lesson
     )
     view = quizzes.question_view(
         question, result.attempt, solved=result.solved, seed=request.user.pk
     )
-    return _result(request, question, view, lesson_completed=lesson_completed)
+    return _result(request, course, question, view, lesson=lesson, completed=lesson_completed)
 
 
 @require_POST
 def reveal(request: HttpRequest, course_slug: str, key: str) -> HttpResponse:
-    question = quizzes.question_for_answer(course_slug, key)
+    course = catalog.course_get(course_slug)
+    question = quizzes.question_for_answer(course, key)
     if not request.user.is_authenticated:
-        return _sign_in_required(request, question)
+        return _sign_in_required(request, course, question)
     attempt = attempt_reveal(user=request.user, question=question)
     view = quizzes.question_view(question, attempt, solved=False, seed=request.user.pk)
-    return _result(request, question, view)
+    return _result(request, course, question, view)
 
 
 def _result(
-    request: HttpRequest, question: Question, view, *, lesson_completed: bool = False
+    request: HttpRequest,
+    course: Course,
+    question: QuestionData,
+    view,
+    *,
+    lesson: Lesson | None = None,
+    completed: bool = False,
 ) -> HttpResponse:
     if request.htmx:
-        context = {"view": view, "course": question.course, "lesson_completed": lesson_completed}
+        context = {"view": view, "course": course, "lesson": lesson, "lesson_completed": completed}
         return render(request, "quizzes/_answer_result.html", context)
-    return redirect(_question_url(question))
+    return redirect(_question_url(course, question))
 
 
-def _answer_missing(request: HttpRequest, question: Question, message: str) -> HttpResponse:
+def _answer_missing(
+    request: HttpRequest, course: Course, question: QuestionData, message: str
+) -> HttpResponse:
     if request.htmx:
         return render(request, "quizzes/_question.html#prompt-needed", {"message": message})
     messages.warning(request, message)
-    return redirect(_question_url(question))
+    return redirect(_question_url(course, question))
 
 
-def _sign_in_required(request: HttpRequest, question: Question) -> HttpResponse:
+def _sign_in_required(request: HttpRequest, course: Course, question: QuestionData) -> HttpResponse:
     if request.htmx:
         return HttpResponse("Log in to check your answer.", status=403)
-    return redirect(f"{reverse('login')}?next={_question_url(question)}")
+    return redirect(f"{reverse('login')}?next={_question_url(course, question)}")
 
 
-def _question_url(question: Question) -> str:
-    lesson_url = reverse("pages:lesson", args=[question.course.slug, question.lesson.slug])
+def _question_url(course: Course, question: QuestionData) -> str:
+    lesson_url = reverse("pages:lesson", args=[course.slug, question.lesson_slug])
     return f"{lesson_url}#q-{question.key}"

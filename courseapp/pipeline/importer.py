@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib.postgres.search import SearchVector
 from django.db import connection, models, transaction
-from django.utils import timezone
+from django.db.models import F
 
 from courseapp.catalog.models import Course, Lesson, Module
 from courseapp.flashcards.models import Deck, Flashcard
@@ -145,8 +145,8 @@ def _import_course(course: Course, source: CourseSource, report: ImportReport) -
     changes = report.change_count()
     _import_course_content(course, source, report)
     if report.change_count() > changes:
-        # Pages cache a course's content under its updated_at (see catalog.selectors).
-        Course.objects.filter(pk=course.pk).update(updated_at=timezone.now())
+        # Pages cache a course's content under its version (catalog.content_cache).
+        Course.objects.filter(pk=course.pk).update(content_version=F("content_version") + 1)
 
 
 def _import_course_content(course: Course, source: CourseSource, report: ImportReport) -> None:

@@ -4,21 +4,52 @@ import random
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch
-from django.shortcuts import get_object_or_404
+from django.http import Http404
 
 from courseapp.catalog.content_cache import course_content
-from courseapp.catalog.models import LESSON_TEXT_FIELDS, Course, Lesson, published_lessons
+from courseapp.catalog.models import Course, published_lessons
 from courseapp.quizzes.models import Attempt, Choice, Question
-from courseapp.quizzes.types import QuestionType
+from courseapp.quizzes.types import QuestionType, question_type
+
+
+@dataclass(frozen=True)
+class ChoiceData:
+    pk: int
+    key: str
+    text_html: str
+    correct: bool
+    feedback_html: str
+    position: int
+
+
+@dataclass(frozen=True)
+class QuestionData:
+    """A question as stored, the same for every student: safe to cache and share."""
+
+    pk: int
+    key: str
+    type: str
+    prompt_html: str
+    explanation_html: str
+    hint_html: str
+    answer: dict  # the key of types without choices (JSON: read, never changed)
+    shuffle: bool
+    lesson_id: int
+    lesson_slug: str
+    course_id: int
+    choices: tuple[ChoiceData, ...]
+
+    @property
+    def kind(self) -> QuestionType:
+        return question_type(self.type)
 
 
 @dataclass
 class QuestionView:
     """A question as one student sees it: choices in their order, their latest attempt."""
 
-    question: Question
-    choices: list[Choice]
+    question: QuestionData
+    choices: list[ChoiceData]
     attempt: Attempt | None = None
     solved: bool = False
     picked: set[str] = field(default_factory=set)
@@ -38,19 +69,19 @@ class QuestionView:
         return self.solved or bool(self.attempt and self.attempt.revealed)
 
     @property
-    def correct_choices(self) -> list[Choice]:
+    def correct_choices(self) -> list[ChoiceData]:
         return [choice for choice in self.choices if choice.correct]
 
     @property
-    def authored_choices(self) -> list[Choice]:
+    def authored_choices(self) -> list[ChoiceData]:
         return sorted(self.choices, key=lambda choice: choice.position)
 
     @property
-    def picked_feedback(self) -> list[Choice]:
+    def picked_feedback(self) -> list[ChoiceData]:
         return [c for c in self.choices if c.key in self.picked and c.feedback_html]
 
     @property
-    def order_rows(self) -> list[tuple[Choice, int]]:
+    def order_rows(self) -> list[tuple[ChoiceData, int]]:
         """Each item with the position to preselect: the last answer's, else as displayed."""
         return [
             (choice, self.positions.get(choice.key, index))
@@ -63,19 +94,49 @@ class QuestionView:
         return "" if answer is None or isinstance(answer, list | bool) else str(answer)
 
 
-def _choices_prefetch() -> Prefetch:
-    return Prefetch(
-        "choices", queryset=Choice.objects.filter(archived=False), to_attr="choice_list"
+def _question_data(questions) -> tuple[QuestionData, ...]:
+    """Questions (with their lesson's slug) as values, with their current choices: two queries."""
+    rows = list(
+        questions.values(
+            "pk",
+            "key",
+            "type",
+            "prompt_html",
+            "explanation_html",
+            "hint_html",
+            "answer",
+            "shuffle",
+            "lesson_id",
+            "lesson__slug",
+            "course_id",
+        )
+    )
+    choices: dict[int, list[ChoiceData]] = {row["pk"]: [] for row in rows}
+    for question_id, *fields in (
+        Choice.objects.filter(question_id__in=list(choices), archived=False)
+        .order_by("question_id", "position")
+        .values_list(
+            "question_id", "pk", "key", "text_html", "correct", "feedback_html", "position"
+        )
+    ):
+        choices[question_id].append(ChoiceData(*fields))
+    return tuple(
+        QuestionData(
+            **{name: value for name, value in row.items() if name != "lesson__slug"},
+            lesson_slug=row["lesson__slug"],
+            choices=tuple(choices[row["pk"]]),
+        )
+        for row in rows
     )
 
 
-def lesson_questions(lesson: Lesson) -> list[Question]:
-    """The lesson's questions in order, each with its `choice_list` (the same for everyone)."""
-    questions = lesson.questions.filter(archived=False).order_by("position")
-    return list(questions.prefetch_related(_choices_prefetch()))
+def lesson_questions(lesson_id: int) -> tuple[QuestionData, ...]:
+    """The lesson's questions in order, the same for everyone."""
+    questions = Question.objects.filter(lesson_id=lesson_id, archived=False).order_by("position")
+    return _question_data(questions)
 
 
-def question_views(questions: list[Question], user) -> dict[str, QuestionView]:
+def question_views(questions: Sequence[QuestionData], user) -> dict[str, QuestionView]:
     """One QuestionView per question key, with the user's latest attempt (one query)."""
     latest, solved = _attempt_states(questions, user)
     seed = user.pk if user.is_authenticated else "anonymous"
@@ -87,7 +148,7 @@ def question_views(questions: list[Question], user) -> dict[str, QuestionView]:
     }
 
 
-def _attempt_states(questions: list[Question], user) -> tuple[dict[int, Attempt], set[int]]:
+def _attempt_states(questions: Sequence[QuestionData], user) -> tuple[dict[int, Attempt], set[int]]:
     """The user's latest attempt at each question, and the questions they answered correctly.
 
     One plain query over their attempts at these questions (a handful each): cheaper to build
@@ -105,11 +166,11 @@ def _attempt_states(questions: list[Question], user) -> tuple[dict[int, Attempt]
 
 
 def question_view(
-    question: Question, attempt: Attempt | None, *, solved: bool, seed
+    question: QuestionData, attempt: Attempt | None, *, solved: bool, seed
 ) -> QuestionView:
     view = QuestionView(
         question=question,
-        choices=display_order(question, question.choice_list, seed=seed),
+        choices=display_order(question, question.choices, seed=seed),
         attempt=attempt,
         solved=solved,
     )
@@ -121,7 +182,9 @@ def question_view(
     return view
 
 
-def display_order(question: Question, choices: Sequence[Choice], *, seed: object) -> list[Choice]:
+def display_order(
+    question: QuestionData, choices: Sequence[ChoiceData], *, seed: object
+) -> list[ChoiceData]:
     """The order a student sees: authored, or shuffled stably per student when asked for."""
     choices = list(choices)
     if not question.shuffle:
@@ -135,20 +198,17 @@ def display_order(question: Question, choices: Sequence[Choice], *, seed: object
     return question.kind.display_order(choices, shuffle)
 
 
-def question_for_answer(course_slug: str, key: str) -> Question:
-    """A question that can be answered: published lesson of a visible course, not archived;
-    with its lesson (without the text) and `choice_list`, cached like the lesson pages."""
-    course = get_object_or_404(Course.objects.visible(), slug=course_slug)
-    question = course_content(course, f"question:{key}", lambda: _answerable(course, key))
-    question.course = question.lesson.course = course
-    return question
+def question_for_answer(course: Course, key: str) -> QuestionData:
+    """A question of `course` that can be answered (current, in a published lesson), else 404;
+    cached with the course's content."""
+    return course_content(course, f"question:{key}", lambda: _answerable(course, key))
 
 
-def _answerable(course: Course, key: str) -> Question:
-    return get_object_or_404(
-        Question.objects.filter(published_lessons("lesson"), course=course, archived=False)
-        .select_related("lesson")
-        .defer(*(f"lesson__{name}" for name in LESSON_TEXT_FIELDS))
-        .prefetch_related(_choices_prefetch()),
-        key=key,
+def _answerable(course: Course, key: str) -> QuestionData:
+    questions = Question.objects.filter(
+        published_lessons("lesson"), course=course, archived=False, key=key
     )
+    found = _question_data(questions)
+    if not found:
+        raise Http404("No such question.")
+    return found[0]

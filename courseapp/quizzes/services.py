@@ -6,7 +6,8 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 
-from courseapp.quizzes.models import Attempt, Choice, Question
+from courseapp.quizzes.models import Attempt
+from courseapp.quizzes.selectors import QuestionData
 from courseapp.quizzes.types import Grade
 
 # The caller passes rows it just loaded; re-checking that they exist costs a query each. The one
@@ -21,23 +22,25 @@ class AttemptResult:
     first_solve: bool  # answered correctly for the first time now
 
 
-def question_grade(question: Question, choices: list[Choice], answer) -> Grade:
+def question_grade(question: QuestionData, answer) -> Grade:
     """Grade an answer (as read from the form) against the question's current key."""
-    return question.kind.grade(question, choices, answer)
+    return question.kind.grade(question, question.choices, answer)
 
 
 @transaction.atomic
-def attempt_submit(
-    *, user: AbstractBaseUser, question: Question, choices: list[Choice], answer
-) -> AttemptResult:
+def attempt_submit(*, user: AbstractBaseUser, question: QuestionData, answer) -> AttemptResult:
     """Grade and record one answer; attempts are append-only."""
-    correct = question_grade(question, choices, answer).correct
-    before = question.attempts.filter(user=user, revealed=False).aggregate(
+    correct = question_grade(question, answer).correct
+    before = Attempt.objects.filter(user=user, question_id=question.pk, revealed=False).aggregate(
         answers=Count("pk"), correct=Count("pk", filter=Q(correct=True))
     )
     solved_before = before["correct"] > 0
     attempt = Attempt(
-        user=user, question=question, answer=answer, correct=correct, first=not before["answers"]
+        user=user,
+        question_id=question.pk,
+        answer=answer,
+        correct=correct,
+        first=not before["answers"],
     )
     attempt.full_clean(exclude=LOADED_RELATIONS, validate_constraints=False)
     _attempt_save(attempt)
@@ -59,9 +62,9 @@ def _attempt_save(attempt: Attempt) -> None:
         attempt.save()
 
 
-def attempt_reveal(*, user: AbstractBaseUser, question: Question) -> Attempt:
+def attempt_reveal(*, user: AbstractBaseUser, question: QuestionData) -> Attempt:
     """Record that the student asked to see the answer."""
-    attempt = Attempt(user=user, question=question, answer=None, correct=False, revealed=True)
+    attempt = Attempt(user=user, question_id=question.pk, answer=None, correct=False, revealed=True)
     attempt.full_clean(exclude=LOADED_RELATIONS, validate_constraints=False)
     attempt.save()
     return attempt

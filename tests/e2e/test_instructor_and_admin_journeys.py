@@ -9,7 +9,7 @@ from playwright.sync_api import Page, expect
 
 from courseapp.catalog.models import Course, Lesson
 from courseapp.progress.services import lesson_complete
-from courseapp.quizzes.models import Choice, Question
+from courseapp.quizzes.selectors import question_for_answer
 from courseapp.quizzes.services import attempt_submit
 from tests.conftest import FIXTURE_CONTENT
 from tests.factories import CourseFactory
@@ -25,11 +25,11 @@ def course_with_a_student(django_user_model):
     lesson_complete(
         user=student, lesson=Lesson.objects.select_related("course").get(slug="welcome")
     )
-    question = Question.objects.select_related("lesson").get(key="image-vs-container")
-    choices = list(Choice.objects.filter(question=question))
-    attempt_submit(user=student, question=question, choices=choices, answer=["same"])
-    attempt_submit(user=student, question=question, choices=choices, answer=["template"])
-    return Course.objects.get(slug="demo")
+    course = Course.objects.get(slug="demo")
+    question = question_for_answer(course, "image-vs-container")
+    attempt_submit(user=student, question=question, answer=["same"])
+    attempt_submit(user=student, question=question, answer=["template"])
+    return course
 
 
 def log_in(page: Page, url: str, username: str) -> None:
