@@ -11,13 +11,14 @@ VENV := .venv
 BIN := $(VENV)/bin
 CONTENT ?= content
 
-.PHONY: help run test lint format migrations-check pytest check-content pygments-css clean bench bench-smoke wrk
+.PHONY: help run test lint format migrations-check pytest check-content pygments-css editor-bundle clean bench bench-smoke wrk
 
 help:
 	@echo "make run     serve http://127.0.0.1:8000 with content/ imported (re-imports on change)"
 	@echo "make test    lint, migrations check and the whole test suite"
 	@echo "make lint    ruff check and format check"
 	@echo "make bench   load benchmark on PostgreSQL (about 5 minutes); bench-smoke: a quick run"
+	@echo "make editor-bundle  rebuild the committed code editor bundle (needs Node 18+ and npm)"
 
 $(BIN)/.installed: pyproject.toml
 	@if [ -z "$(PYTHON)" ]; then \
@@ -81,3 +82,9 @@ pygments-css: $(BIN)/.installed
 	  $(BIN)/pygmentize -S a11y-high-contrast-light -f html -a .highlight; \
 	  echo "@media (prefers-color-scheme: dark) {"; \
 	  $(BIN)/pygmentize -S a11y-high-contrast-dark -f html -a .highlight; echo "}"; } > static/css/pygments.css
+
+# The code editor of file exercises, committed so the site needs no Node: CodeMirror from the
+# versions package-lock.json pins, bundled by esbuild into static/vendor/codemirror/ with the
+# licences of what it bundles. No package install scripts run (esbuild needs none).
+editor-bundle:
+	cd frontend/code-editor && npm ci --ignore-scripts --no-audit --no-fund && npm run build
