@@ -78,6 +78,9 @@ class Attempt(models.Model):
         null=True, blank=True, help_text="Choice ids, text or number as sent."
     )
     correct = models.BooleanField()
+    details = models.JSONField(
+        null=True, blank=True, help_text="What grading found, for feedback and statistics."
+    )
     revealed = models.BooleanField(default=False, help_text="The student pressed Show answer.")
     first = models.BooleanField(
         default=False, help_text="The student's first answer to the question (never a reveal)."

@@ -3,6 +3,7 @@
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.http import Http404
 
@@ -62,6 +63,13 @@ class QuestionView:
     @property
     def kind(self) -> QuestionType:
         return self.question.kind
+
+    @cached_property
+    def result(self):
+        """The type's reading of the latest answer, for its feedback and answer partials."""
+        if not self.attempt or self.attempt.revealed:
+            return None
+        return self.kind.result(self.question, self.attempt.answer, self.attempt.details)
 
     @property
     def show_answer(self) -> bool:

@@ -30,7 +30,8 @@ def question_grade(question: QuestionData, answer) -> Grade:
 @transaction.atomic
 def attempt_submit(*, user: AbstractBaseUser, question: QuestionData, answer) -> AttemptResult:
     """Grade and record one answer; attempts are append-only."""
-    correct = question_grade(question, answer).correct
+    grade = question_grade(question, answer)
+    correct = grade.correct
     before = Attempt.objects.filter(user=user, question_id=question.pk, revealed=False).aggregate(
         answers=Count("pk"), correct=Count("pk", filter=Q(correct=True))
     )
@@ -40,6 +41,7 @@ def attempt_submit(*, user: AbstractBaseUser, question: QuestionData, answer) ->
         question_id=question.pk,
         answer=answer,
         correct=correct,
+        details=grade.details,
         first=not before["answers"],
     )
     attempt.full_clean(exclude=LOADED_RELATIONS, validate_constraints=False)

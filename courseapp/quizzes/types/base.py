@@ -83,6 +83,11 @@ class QuestionType:
     keys: ClassVar[frozenset[str]] = frozenset()  # fence keys of its own, besides the common ones
     has_choices: ClassVar[bool] = False
     shuffled_by_default: ClassVar[bool] = False
+    # Static files a page needs for this type's input (an editor, say), besides the site's own.
+    scripts: ClassVar[tuple[str, ...]] = ()
+    stylesheets: ClassVar[tuple[str, ...]] = ()
+    # Whether the template has a `feedback` partial, shown in the result after every answer.
+    has_feedback: ClassVar[bool] = False
 
     @property
     def template(self) -> str:
@@ -96,6 +101,10 @@ class QuestionType:
     def answer_template(self) -> str:
         return f"{self.template}#answer"
 
+    @property
+    def feedback_template(self) -> str:
+        return f"{self.template}#feedback"
+
     def parse(self, fence: Fence, question: QuestionSource) -> None:
         """Fill in the question's key (answer, choices, shuffle) from the fence, or report."""
         raise NotImplementedError
@@ -106,6 +115,10 @@ class QuestionType:
 
     def grade(self, question, choices: Sequence, answer: Any) -> Grade:
         raise NotImplementedError
+
+    def result(self, question, answer: Any, details: dict | None) -> Any:
+        """What the template shows of a graded answer besides the verdict (None: nothing)."""
+        return None
 
     def describe(self, question, choices: Sequence, answer: Any) -> str:
         """An answer in words, for the insights and the CSV exports."""
