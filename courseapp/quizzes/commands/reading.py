@@ -1,0 +1,383 @@
+"""Read a command line the way its tool would: command path, options, positional arguments.
+
+Nothing is executed. The line is split like a POSIX shell line (`shlex` in POSIX mode), after
+one pass over its quoting that removes line continuations and refuses what would make it more
+than one simple command; then the words are read against the table in `table.py`.
+"""
+
+import re
+import shlex
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+
+from courseapp.quizzes.commands import table
+from courseapp.quizzes.commands.table import Command, Option, Tool
+
+MAX_LENGTH = 2000
+SINGLE_COMMAND = "Incorrect: enter a single command"
+UNBALANCED_QUOTES = "Incorrect: the quotes are not balanced"
+
+# Outside quotes these make a pipeline, a list, a redirection, a subshell or a substitution.
+OPERATORS = frozenset("|&;<>()`\n")
+# What Go's strconv.ParseBool reads, as docker, kubectl and helm do for `--flag=value`.
+TRUE_WORDS = frozenset({"1", "t", "T", "true", "TRUE", "True"})
+FALSE_WORDS = frozenset({"0", "f", "F", "false", "FALSE", "False"})
+PROMPT = re.compile(r"\A\$(?:[ \t]+|\Z)")
+SEGMENT = re.compile(
+    r"""
+      (?P<single>'[^']*')              # single quotes: every character literal
+    | (?P<double>"(?:[^"\\]|\\.)*")    # double quotes: backslash escapes, $( and ` substitute
+    | (?P<escape>\\(?:.|\Z))           # one escaped character, or a line continuation
+    | (?P<plain>[^'"\\]+)
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+ESCAPED = re.compile(r"\\(.)", re.DOTALL)
+
+
+class CommandError(ValueError):
+    """The text cannot be read as one command; `message` says why, for the student."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class EmptyCommand(CommandError):
+    """Nothing was typed (or only a `$ ` prompt)."""
+
+
+class CommandRefused(CommandError):
+    """Over a limit (length, control characters): refused before reading."""
+
+
+class TokenKind(StrEnum):
+    COMMAND = "command"  # the program and its subcommands
+    OPTION = "option"
+    VALUE = "value"  # an option's value
+    ARGUMENT = "argument"
+
+
+@dataclass(frozen=True)
+class Token:
+    """One word of the command as it was read, for display."""
+
+    text: str  # the word after the shell removed quotes and escapes
+    kind: TokenKind
+    separator: str = " "  # what joins it to the previous token: " ", "" (`-owide`) or "="
+
+    @property
+    def shown(self) -> str:
+        """The word quoted for a shell line, when it needs quotes."""
+        return shlex.quote(self.text)
+
+
+@dataclass(frozen=True)
+class Reading:
+    """A command line as its tool reads it, with equivalent spellings made identical."""
+
+    command: tuple[str, ...]  # canonical path: ("docker", "run"), ("kubectl", "get")
+    options: tuple[tuple[str, str | None], ...]  # (canonical name, value or None), sorted
+    arguments: tuple[str, ...]  # positional arguments in order
+    tokens: tuple[Token, ...]  # what the student typed, word by word, with its kind
+
+    @property
+    def typed_command(self) -> str:
+        """The program and subcommands as typed (`docker container ls`)."""
+        return " ".join(token.text for token in self.tokens if token.kind is TokenKind.COMMAND)
+
+    @property
+    def shown(self) -> str:
+        """The command on one line, as the grader read it."""
+        return "".join(token.separator + token.shown for token in self.tokens).lstrip()
+
+    @property
+    def normalised(self) -> str:
+        """One spelling for every equivalent command: canonical path, sorted options with
+        their long names and `=` values, then the arguments (`docker run --detach
+        --name=web --publish=8080:80 nginx:1.27`)."""
+        options = [
+            name if value is None else f"{name}={shlex.quote(value)}"
+            for name, value in self.options
+        ]
+        return (
+            shlex.join(self.command)
+            + "".join(f" {option}" for option in options)
+            + "".join(f" {shlex.quote(argument)}" for argument in self.arguments)
+        )
+
+
+def read_command(text: str) -> Reading:
+    """Read one command line; raise `CommandError` (or a subclass) with a message for the
+    student when it is empty, over a limit, unbalanced or more than one command."""
+    return read_words(split_command_line(text))
+
+
+def split_command_line(text: str) -> list[str]:
+    """The words of one simple shell command, quotes and escapes removed."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    refuse_over_limits(text)
+    text = PROMPT.sub("", text.strip(), count=1).strip()
+    if not text:
+        raise EmptyCommand("Type a command first")
+    try:
+        words = shlex.split(one_command(text))
+    except ValueError as error:  # CommandError, or shlex on a quirk the check above let by
+        raise (
+            error if isinstance(error, CommandError) else CommandError(UNBALANCED_QUOTES)
+        ) from None
+    if not words:
+        raise EmptyCommand("Type a command first")
+    return words
+
+
+def refuse_over_limits(text: str) -> None:
+    if len(text) > MAX_LENGTH:
+        raise CommandRefused(
+            f"Your command is too long ({len(text):,} characters; at most {MAX_LENGTH:,})"
+        )
+    for character in text:
+        if character not in "\t\n" and unicodedata.category(character) in ("Cc", "Cf", "Cs"):
+            raise CommandRefused(
+                "Your command contains an invisible or control character "
+                f"(U+{ord(character):04X}); type it again without it"
+            )
+
+
+def one_command(text: str) -> str:
+    """The text without its line continuations, once its quoting shows one simple command.
+
+    `shlex` cannot tell a quoted `";"` or `\\;` from the operator, nor `$(...)` in double
+    quotes (a substitution) from one in single quotes (literal), and keeps a line
+    continuation as a newline: this pass over the quoting does what it cannot.
+    """
+    kept = []
+    unquoted = []
+    position = 0
+    while position < len(text):
+        segment = SEGMENT.match(text, position)
+        if segment is None:  # an opening quote with no closing one
+            raise CommandError(UNBALANCED_QUOTES)
+        position = segment.end()
+        piece = segment[0]
+        if segment["plain"]:
+            unquoted.append(piece)
+        elif segment["double"]:
+            if "$(" in ESCAPED.sub("", piece) or "`" in ESCAPED.sub("", piece):
+                raise CommandError(SINGLE_COMMAND)
+            piece = ESCAPED.sub(lambda match: "" if match[1] == "\n" else match[0], piece)
+        elif segment["escape"] in ("\\\n", "\\"):
+            piece = ""  # a continuation, or a lone backslash ending the line
+        kept.append(piece)
+    if OPERATORS.intersection("".join(unquoted)):
+        raise CommandError(SINGLE_COMMAND)
+    return "".join(kept)
+
+
+# --- Reading the words against the table ------------------------------------------------
+
+LITERAL = Tool(root=Command(names=("",)))  # a program the table does not know
+
+
+@dataclass(frozen=True)
+class Found:
+    """An option as read: the table's entry (None when unknown), its name and value."""
+
+    option: Option | None
+    name: str
+    value: str | None
+
+
+def read_words(words: Sequence[str]) -> Reading:
+    """Find the command path, then read every other word as an option, its value or an
+    argument, each in the scope where the tool would look it up."""
+    tool, start = table.PROGRAMS.get(words[0], (LITERAL, ()))
+    if tool is LITERAL:
+        nodes, path = [Command(names=(words[0],))], (words[0],)
+    else:
+        nodes = tool.find(start)
+        path = (tool.root.name, *start)
+    start_depth = len(nodes) - 1  # `docker-compose` starts at `docker compose`
+    nodes, path, path_positions = find_path(tool, words, nodes, path)
+    leaf = nodes[-1]
+
+    tokens = [Token(words[0], TokenKind.COMMAND, "")]
+    found: list[Found] = []
+    arguments: list[str] = []
+    argument_tokens: list[int] = []
+    options_ended = False
+    position = 1
+    while position < len(words):
+        word = words[position]
+        if position in path_positions:
+            tokens.append(Token(word, TokenKind.COMMAND))
+            position += 1
+        elif not options_ended and is_option(word):
+            depth = start_depth + sum(1 for at in path_positions if at < position)
+            scope = option_scope(tool, leaf if tool.options_anywhere else nodes[depth])
+            # A subcommand is never an option's value, whatever the scope says.
+            following = None if position + 1 in path_positions else next_word(words, position)
+            options, option_tokens, used = read_option(word, following, scope)
+            found += options
+            tokens += option_tokens
+            position += used
+        else:
+            options_ended = options_ended or word == "--" or not leaf.interspersed
+            argument_tokens.append(len(tokens))
+            tokens.append(Token(word, TokenKind.ARGUMENT))
+            arguments.append(word)
+            position += 1
+
+    if not leaf.runnable and arguments and arguments[0] != "--":
+        # An unknown subcommand of a group (`docker lgos`): part of the command, not an argument.
+        path = (*path, arguments.pop(0))
+        tokens[argument_tokens[0]] = Token(path[-1], TokenKind.COMMAND)
+    elif leaf.read_arguments:
+        arguments = list(leaf.read_arguments(tuple(arguments)))
+    return Reading(
+        command=path,
+        options=settle(found),
+        arguments=tuple(arguments),
+        tokens=tuple(tokens),
+    )
+
+
+def find_path(
+    tool: Tool, words: Sequence[str], nodes: list[Command], path: tuple[str, ...]
+) -> tuple[list[Command], tuple[str, ...], frozenset[int]]:
+    """Walk down the subcommands, stepping over options on the way as the tool does:
+    docker only over the options of the level reached, kubectl and helm over any option
+    (an unknown one, written without `=`, is taken to have a value, as cobra does)."""
+    positions = []
+    position = 1
+    while position < len(words) and nodes[-1].subcommands:
+        word = words[position]
+        if word == "--":
+            break
+        if is_option(word):
+            scope = option_scope(tool, nodes[-1])
+            following = next_word(words, position)
+            position += read_option(word, following, scope, tool.options_anywhere)[2]
+            continue
+        child = nodes[-1].subcommand_by_name.get(word)
+        if child is None:
+            break
+        if child.same_as:
+            child, target = tool.resolve(child)
+            path = (tool.root.name, *target)
+        else:
+            path = (*path, child.name)
+        nodes.append(child)
+        positions.append(position)
+        position += 1
+    return nodes, path, frozenset(positions)
+
+
+def option_scope(tool: Tool, node: Command) -> dict[str, Option]:
+    """The options that can be written at `node`: its own; with kubectl and helm also the
+    global ones, and before a subcommand those of every command below."""
+    if not tool.options_anywhere:
+        return node.option_by_spelling
+    return tool.root.option_by_spelling | node.descendant_options | node.option_by_spelling
+
+
+def is_option(word: str) -> bool:
+    return word.startswith("-") and word not in ("-", "--")
+
+
+def next_word(words: Sequence[str], position: int) -> str | None:
+    return words[position + 1] if position + 1 < len(words) else None
+
+
+def read_option(
+    word: str, following: str | None, scope: dict[str, Option], unknown_takes_value=False
+) -> tuple[list[Found], list[Token], int]:
+    """The option(s) in `word`, their display tokens and how many words they use (2 when
+    the value is the `following` word)."""
+    if word.startswith("--"):
+        spelling, equals, attached = word.partition("=")
+        option = scope.get(spelling)
+        if option is None:
+            value = attached if equals else None
+            used = 2 if unknown_takes_value and not equals and following is not None else 1
+            return [Found(None, spelling, value)], option_tokens(spelling, value, equals), used
+        return read_value(option, spelling, equals, attached, following)
+    return read_short_options(word, scope, following, unknown_takes_value)
+
+
+def read_short_options(
+    word: str, scope: dict[str, Option], following: str | None, unknown_takes_value: bool
+) -> tuple[list[Found], list[Token], int]:
+    """`-it` = `-i -t`; `-p8080:80`, `-p=8080:80` and `-p 8080:80` are the same value.
+    A cluster with a letter the table does not know is kept whole, as one unknown flag."""
+    letters = word[1:]
+    found = []
+    for index, letter in enumerate(letters):
+        option = scope.get(f"-{letter}")
+        if option is None:
+            used = 2 if unknown_takes_value and len(word) == 2 and following is not None else 1
+            return [Found(None, word, None)], [Token(word, TokenKind.OPTION)], used
+        rest = letters[index + 1 :]
+        if option.takes_value or rest.startswith("="):
+            equals, attached = ("=", rest[1:]) if rest.startswith("=") else ("", rest)
+            shown = word[: index + 2]
+            more, tokens, used = read_value(
+                option, shown, equals or bool(attached), attached, following
+            )
+            if attached and not equals:
+                tokens[1:] = [Token(attached, TokenKind.VALUE, "")]
+            return found + more, tokens, used
+        found.append(Found(option, option.name, None))
+    return found, [Token(word, TokenKind.OPTION)], 1
+
+
+def read_value(
+    option: Option, spelling: str, equals: str | bool, attached: str, following: str | None
+) -> tuple[list[Found], list[Token], int]:
+    """The value of a known option, whichever way it was written."""
+    if not option.takes_value:
+        value = None if attached in TRUE_WORDS else "false" if attached in FALSE_WORDS else attached
+        if not equals:
+            value = None
+        return (
+            [Found(option, option.name, value)],
+            option_tokens(spelling, attached if equals else None, "="),
+            1,
+        )
+    if equals:
+        return [Found(option, option.name, attached)], option_tokens(spelling, attached, "="), 1
+    if option.implicit_value is not None or following is None:
+        return (
+            [Found(option, option.name, option.implicit_value)],
+            [Token(spelling, TokenKind.OPTION)],
+            1,
+        )
+    return [Found(option, option.name, following)], option_tokens(spelling, following, " "), 2
+
+
+def option_tokens(spelling: str, value: str | None, separator: str) -> list[Token]:
+    tokens = [Token(spelling, TokenKind.OPTION)]
+    if value is not None:
+        tokens.append(Token(value, TokenKind.VALUE, separator))
+    return tokens
+
+
+def settle(found: Sequence[Found]) -> tuple[tuple[str, str | None], ...]:
+    """The options as the tool keeps them, sorted: a repeated single-valued option keeps its
+    last value; a repeatable one keeps every value (in order, when the order matters)."""
+    single: dict[str, str | None] = {}
+    repeated: list[tuple[str, str | None]] = []
+    for item in found:
+        if item.option is not None and not item.option.repeatable:
+            single[item.name] = item.value
+        else:
+            repeated.append((item.name, item.value))
+    ordered = {item.name for item in found if item.option is not None and item.option.ordered}
+
+    def sort_key(pair: tuple[str, str | None]) -> tuple:
+        name, value = pair
+        return (name,) if name in ordered else (name, value is not None, value or "")
+
+    return tuple(sorted([*single.items(), *repeated], key=sort_key))
