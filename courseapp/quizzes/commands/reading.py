@@ -9,7 +9,7 @@ import re
 import shlex
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from courseapp.quizzes.commands import table
@@ -82,6 +82,9 @@ class Reading:
     options: tuple[tuple[str, str | None], ...]  # (canonical name, value or None), sorted
     arguments: tuple[str, ...]  # positional arguments in order
     tokens: tuple[Token, ...]  # what the student typed, word by word, with its kind
+    # For each option, the index in `command` of the word it follows (docker reads an option
+    # at its own level: `docker --context x run`); -1, the last word, for kubectl and helm.
+    option_levels: tuple[int, ...] = ()
 
     @property
     def typed_command(self) -> str:
@@ -95,18 +98,17 @@ class Reading:
 
     @property
     def normalised(self) -> str:
-        """One spelling for every equivalent command: canonical path, sorted options with
-        their long names and `=` values, then the arguments (`docker run --detach
-        --name=web --publish=8080:80 nginx:1.27`)."""
-        options = [
-            name if value is None else f"{name}={shlex.quote(value)}"
-            for name, value in self.options
-        ]
-        return (
-            shlex.join(self.command)
-            + "".join(f" {option}" for option in options)
-            + "".join(f" {shlex.quote(argument)}" for argument in self.arguments)
-        )
+        """One spelling for every equivalent command: the canonical path, the options sorted
+        with their long names and `=` values (each after the word that defines it, for
+        docker), then the arguments (`docker run --detach --name=web --publish=8080:80
+        nginx:1.27`). For a command the table knows, with options it knows, this spelling
+        reads back the same; a line the tool itself would reject may not."""
+        words = [[shlex.quote(word)] for word in self.command]
+        levels = self.option_levels or (-1,) * len(self.options)
+        for (name, value), level in zip(self.options, levels, strict=True):
+            words[level].append(name if value is None else f"{name}={shlex.quote(value)}")
+        words.append([shlex.quote(argument) for argument in self.arguments])
+        return " ".join(word for level in words for word in level)
 
 
 def read_command(text: str) -> Reading:
@@ -188,6 +190,7 @@ class Found:
     option: Option | None
     name: str
     value: str | None
+    level: int = -1
 
 
 def read_words(words: Sequence[str]) -> Reading:
@@ -200,7 +203,7 @@ def read_words(words: Sequence[str]) -> Reading:
         nodes = tool.find(start)
         path = (tool.root.name, *start)
     start_depth = len(nodes) - 1  # `docker-compose` starts at `docker compose`
-    nodes, path, path_positions = find_path(tool, words, nodes, path)
+    nodes, path, path_positions, values, walked = find_path(tool, words, nodes, path)
     leaf = nodes[-1]
 
     tokens = [Token(words[0], TokenKind.COMMAND, "")]
@@ -216,11 +219,16 @@ def read_words(words: Sequence[str]) -> Reading:
             position += 1
         elif not options_ended and is_option(word):
             depth = start_depth + sum(1 for at in path_positions if at < position)
+            # A link makes the canonical path shorter than the typed one (`docker container ls`
+            # is `docker ps`): an option after it belongs to the last word.
+            level = -1 if tool.options_anywhere else min(depth, len(path) - 1)
             scope = option_scope(tool, leaf if tool.options_anywhere else nodes[depth])
-            # A subcommand is never an option's value, whatever the scope says.
-            following = None if position + 1 in path_positions else next_word(words, position)
-            options, option_tokens, used = read_option(word, following, scope)
-            found += options
+            following, takes = next_word(words, position), False
+            if position < walked:  # the path was found with these decisions: keep them
+                takes = position + 1 in values
+                following = following if takes else None
+            options, option_tokens, used = read_option(word, following, scope, takes)
+            found += [replace(option, level=level) for option in options]
             tokens += option_tokens
             position += used
         else:
@@ -236,21 +244,30 @@ def read_words(words: Sequence[str]) -> Reading:
         tokens[argument_tokens[0]] = Token(path[-1], TokenKind.COMMAND)
     elif leaf.read_arguments:
         arguments = list(leaf.read_arguments(tuple(arguments)))
+    options = settle(found)
     return Reading(
         command=path,
-        options=settle(found),
+        options=tuple((item.name, item.value) for item in options),
         arguments=tuple(arguments),
         tokens=tuple(tokens),
+        option_levels=tuple(item.level for item in options),
     )
 
 
 def find_path(
     tool: Tool, words: Sequence[str], nodes: list[Command], path: tuple[str, ...]
-) -> tuple[list[Command], tuple[str, ...], frozenset[int]]:
-    """Walk down the subcommands, stepping over options on the way as the tool does:
-    docker only over the options of the level reached, kubectl and helm over any option
-    (an unknown one, written without `=`, is taken to have a value, as cobra does)."""
+) -> tuple[list[Command], tuple[str, ...], frozenset[int], frozenset[int], int]:
+    """Walk down the subcommands, stepping over options on the way as the tool does; return
+    the nodes, the canonical path, the positions of its words and of the options' values,
+    and the position where the walk stopped.
+
+    docker steps over the options of the level reached and no others. kubectl and helm
+    (cobra) know only the global options there, and take the word after an unknown `--x` or
+    `-x` as its value: `kubectl -n shop get pods` works, while `kubectl -A get pods` fails
+    with `unknown command "pods"` (kubernetes/kubernetes#93432), and reads so here too.
+    """
     positions = []
+    values = []
     position = 1
     while position < len(words) and nodes[-1].subcommands:
         word = words[position]
@@ -258,8 +275,9 @@ def find_path(
             break
         if is_option(word):
             scope = option_scope(tool, nodes[-1])
-            following = next_word(words, position)
-            position += read_option(word, following, scope, tool.options_anywhere)[2]
+            used = read_option(word, next_word(words, position), scope, tool.options_anywhere)[2]
+            values += [position + 1] if used == 2 else []
+            position += used
             continue
         child = nodes[-1].subcommand_by_name.get(word)
         if child is None:
@@ -272,15 +290,15 @@ def find_path(
         nodes.append(child)
         positions.append(position)
         position += 1
-    return nodes, path, frozenset(positions)
+    return nodes, path, frozenset(positions), frozenset(values), position
 
 
 def option_scope(tool: Tool, node: Command) -> dict[str, Option]:
-    """The options that can be written at `node`: its own; with kubectl and helm also the
-    global ones, and before a subcommand those of every command below."""
+    """The options that can be written at `node`: its own, and for kubectl and helm the
+    global ones too (a command's own spelling wins, as with cobra's local flags)."""
     if not tool.options_anywhere:
         return node.option_by_spelling
-    return tool.root.option_by_spelling | node.descendant_options | node.option_by_spelling
+    return tool.root.option_by_spelling | node.option_by_spelling
 
 
 def is_option(word: str) -> bool:
@@ -296,19 +314,26 @@ def read_option(
 ) -> tuple[list[Found], list[Token], int]:
     """The option(s) in `word`, their display tokens and how many words they use (2 when
     the value is the `following` word)."""
-    if word.startswith("--"):
-        spelling, equals, attached = word.partition("=")
-        option = scope.get(spelling)
-        if option is None:
+    if not word.startswith("--"):
+        return read_short_options(word, following, scope, unknown_takes_value)
+    spelling, equals, attached = word.partition("=")
+    option = scope.get(spelling)
+    if option is None:  # unknown: a flag, unless a value is attached (or cobra takes one)
+        if equals or not unknown_takes_value or following is None:
             value = attached if equals else None
-            used = 2 if unknown_takes_value and not equals and following is not None else 1
-            return [Found(None, spelling, value)], option_tokens(spelling, value, equals), used
-        return read_value(option, spelling, equals, attached, following)
-    return read_short_options(word, scope, following, unknown_takes_value)
+            return [Found(None, spelling, value)], option_tokens(spelling, value, "=", None), 1
+        return (
+            [Found(None, spelling, following)],
+            option_tokens(spelling, None, "", following, 2),
+            2,
+        )
+    value, used = read_value(option, attached if equals else None, following)
+    tokens = option_tokens(spelling, attached if equals else None, "=", following, used)
+    return [Found(option, option.name, value)], tokens, used
 
 
 def read_short_options(
-    word: str, scope: dict[str, Option], following: str | None, unknown_takes_value: bool
+    word: str, following: str | None, scope: dict[str, Option], unknown_takes_value: bool
 ) -> tuple[list[Found], list[Token], int]:
     """`-it` = `-i -t`; `-p8080:80`, `-p=8080:80` and `-p 8080:80` are the same value.
     A cluster with a letter the table does not know is kept whole, as one unknown flag."""
@@ -317,67 +342,66 @@ def read_short_options(
     for index, letter in enumerate(letters):
         option = scope.get(f"-{letter}")
         if option is None:
-            used = 2 if unknown_takes_value and len(word) == 2 and following is not None else 1
-            return [Found(None, word, None)], [Token(word, TokenKind.OPTION)], used
+            if unknown_takes_value and len(word) == 2 and following is not None:
+                return (
+                    [Found(None, word, following)],
+                    option_tokens(word, None, "", following, 2),
+                    2,
+                )
+            return [Found(None, word, None)], [Token(word, TokenKind.OPTION)], 1
         rest = letters[index + 1 :]
         if option.takes_value or rest.startswith("="):
-            equals, attached = ("=", rest[1:]) if rest.startswith("=") else ("", rest)
-            shown = word[: index + 2]
-            more, tokens, used = read_value(
-                option, shown, equals or bool(attached), attached, following
-            )
-            if attached and not equals:
-                tokens[1:] = [Token(attached, TokenKind.VALUE, "")]
-            return found + more, tokens, used
+            separator, attached = ("=", rest[1:]) if rest.startswith("=") else ("", rest or None)
+            value, used = read_value(option, attached, following)
+            tokens = option_tokens(word[: index + 2], attached, separator, following, used)
+            return [*found, Found(option, option.name, value)], tokens, used
         found.append(Found(option, option.name, None))
     return found, [Token(word, TokenKind.OPTION)], 1
 
 
 def read_value(
-    option: Option, spelling: str, equals: str | bool, attached: str, following: str | None
-) -> tuple[list[Found], list[Token], int]:
-    """The value of a known option, whichever way it was written."""
+    option: Option, attached: str | None, following: str | None
+) -> tuple[str | None, int]:
+    """A known option's value (None for a flag) and how many words it uses; `attached` is
+    what was written with it (`--name=web`, `-owide`), None when nothing was."""
     if not option.takes_value:
-        value = None if attached in TRUE_WORDS else "false" if attached in FALSE_WORDS else attached
-        if not equals:
-            value = None
-        return (
-            [Found(option, option.name, value)],
-            option_tokens(spelling, attached if equals else None, "="),
-            1,
-        )
-    if equals:
-        return [Found(option, option.name, attached)], option_tokens(spelling, attached, "="), 1
-    if option.implicit_value is not None or following is None:
-        return (
-            [Found(option, option.name, option.implicit_value)],
-            [Token(spelling, TokenKind.OPTION)],
-            1,
-        )
-    return [Found(option, option.name, following)], option_tokens(spelling, following, " "), 2
+        if attached is None or attached in TRUE_WORDS:
+            return None, 1
+        return ("false" if attached in FALSE_WORDS else attached), 1
+    if attached is not None:
+        return attached, 1
+    if option.implicit_value is not None:
+        return option.implicit_value, 1
+    if following is None:  # the line ends where its value should be: read as an empty one
+        return "", 1
+    return following, 2
 
 
-def option_tokens(spelling: str, value: str | None, separator: str) -> list[Token]:
+def option_tokens(
+    spelling: str, attached: str | None, separator: str, following: str | None, used: int = 1
+) -> list[Token]:
     tokens = [Token(spelling, TokenKind.OPTION)]
-    if value is not None:
-        tokens.append(Token(value, TokenKind.VALUE, separator))
+    if attached is not None:
+        tokens.append(Token(attached, TokenKind.VALUE, separator))
+    elif used == 2 and following is not None:
+        tokens.append(Token(following, TokenKind.VALUE))
     return tokens
 
 
-def settle(found: Sequence[Found]) -> tuple[tuple[str, str | None], ...]:
+def settle(found: Sequence[Found]) -> list[Found]:
     """The options as the tool keeps them, sorted: a repeated single-valued option keeps its
     last value; a repeatable one keeps every value (in order, when the order matters)."""
-    single: dict[str, str | None] = {}
-    repeated: list[tuple[str, str | None]] = []
+    single: dict[str, Found] = {}
+    repeated: list[Found] = []
     for item in found:
         if item.option is not None and not item.option.repeatable:
-            single[item.name] = item.value
+            single[item.name] = item
         else:
-            repeated.append((item.name, item.value))
-    ordered = {item.name for item in found if item.option is not None and item.option.ordered}
+            repeated.append(item)
 
-    def sort_key(pair: tuple[str, str | None]) -> tuple:
-        name, value = pair
-        return (name,) if name in ordered else (name, value is not None, value or "")
+    def sort_key(item: Found) -> tuple:
+        if item.option is not None and item.option.ordered:
+            return (item.name,)  # a stable sort keeps these in the order they were written
+        return (item.name, item.value is not None, item.value or "")
 
-    return tuple(sorted([*single.items(), *repeated], key=sort_key))
+    return sorted([*single.values(), *repeated], key=sort_key)

@@ -71,23 +71,15 @@ class Command:
     def subcommand_by_name(self) -> dict[str, "Command"]:
         return {name: child for child in self.subcommands for name in child.names}
 
-    @cached_property
-    def descendant_options(self) -> dict[str, Option]:
-        """Options of every command below this one (the first definition of a spelling wins)."""
-        found: dict[str, Option] = {}
-        for child in self.subcommands:
-            for spelling, option in (child.option_by_spelling | child.descendant_options).items():
-                found.setdefault(spelling, option)
-        return found
-
 
 @dataclass(frozen=True)
 class Tool:
     """A program's tree of commands and where its options may be written."""
 
     root: Command
-    # kubectl and helm (cobra with persistent flags) accept any option anywhere on the line;
-    # docker reads each option at the level it belongs to (`docker --context x run -d ...`).
+    # kubectl and helm (cobra) read a command's options anywhere after the command, and the
+    # global ones anywhere; docker reads each option at its own level (`docker --context x
+    # run -d ...`): a global option after `run` is unknown there.
     options_anywhere: bool = False
 
     def resolve(self, node: Command) -> tuple[Command, tuple[str, ...]]:
