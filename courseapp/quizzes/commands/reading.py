@@ -180,8 +180,6 @@ def one_command(text: str) -> str:
 
 # --- Reading the words against the table ------------------------------------------------
 
-LITERAL = Tool(root=Command(names=("",)))  # a program the table does not know
-
 
 @dataclass(frozen=True)
 class Found:
@@ -196,12 +194,10 @@ class Found:
 def read_words(words: Sequence[str]) -> Reading:
     """Find the command path, then read every other word as an option, its value or an
     argument, each in the scope where the tool would look it up."""
-    tool, start = table.PROGRAMS.get(words[0], (LITERAL, ()))
-    if tool is LITERAL:
-        nodes, path = [Command(names=(words[0],))], (words[0],)
-    else:
-        nodes = tool.find(start)
-        path = (tool.root.name, *start)
+    # A program the table does not know is a tool of one command, with no options.
+    tool, start = table.PROGRAMS.get(words[0]) or (Tool(Command(names=(words[0],))), ())
+    nodes = tool.find(start)
+    path = (tool.root.name, *start)
     start_depth = len(nodes) - 1  # `docker-compose` starts at `docker compose`
     nodes, path, path_positions, values, walked = find_path(tool, words, nodes, path)
     leaf = nodes[-1]

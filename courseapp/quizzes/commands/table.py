@@ -12,8 +12,11 @@ Options are written in a small notation, one item per option, separated by space
     -f|--file=+            repeated, and the order matters (later files override earlier ones)
     --dry-run[=unchanged]  a value only with `=`; bare, it means the value in brackets
 
-To extend the table, add an item to the command's option string, or a `command(...)` to its
-group; `tests/test_command_grading.py` checks that every spelling is well formed and unique.
+To extend the table: add an item to a command's option string; add
+`command("name alias", "options", arguments=("image",))` to its group (`arguments` names
+the positional arguments for feedback: "Wrong image"); `link("ls list", "images")` gives an
+existing command another name; another program name goes into `PROGRAMS`. The tests in
+`tests/test_command_grading.py` check that links resolve and spellings are unique.
 """
 
 import re
