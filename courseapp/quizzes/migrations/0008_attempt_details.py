@@ -4,15 +4,16 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('quizzes', '0007_question_type_from_registry'),
+        ("quizzes", "0007_question_type_from_registry"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='attempt',
-            name='details',
-            field=models.JSONField(blank=True, help_text='What grading found, for feedback and statistics.', null=True),
+            model_name="attempt",
+            name="details",
+            field=models.JSONField(
+                blank=True, help_text="What grading found, for feedback and statistics.", null=True
+            ),
         ),
     ]

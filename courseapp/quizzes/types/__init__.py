@@ -15,6 +15,7 @@ from courseapp.quizzes.types.base import (
     TamperedAnswer,
 )
 from courseapp.quizzes.types.choices import MultipleChoice, Order, SingleChoice
+from courseapp.quizzes.types.command import Command
 from courseapp.quizzes.types.values import Numeric, Text, TrueFalse
 
 __all__ = [
@@ -53,5 +54,5 @@ def type_choices() -> list[tuple[str, str]]:
     return [(kind.name, kind.label) for kind in _REGISTRY.values()]
 
 
-for _kind in (SingleChoice, MultipleChoice, TrueFalse, Text, Numeric, Order):
+for _kind in (SingleChoice, MultipleChoice, TrueFalse, Text, Numeric, Order, Command):
     register(_kind)
