@@ -5,6 +5,7 @@ import io
 import json
 import random
 import re
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,7 @@ from courseapp.markup.markdown import find_fences
 from courseapp.pipeline.sources import read_content
 from courseapp.quizzes.selectors import lesson_questions
 from courseapp.quizzes.services import question_grade
+from courseapp.quizzes.types import question_types
 
 CONTENT = Path(settings.BASE_DIR) / "content"
 COURSE = CONTENT / "docker-kubernetes"
@@ -53,20 +55,44 @@ def test_the_course_validates(tree):
 def test_the_course_is_big_enough(tree):
     course = tree.courses[0]
     questions = [q for lesson in course.lessons for q in lesson.questions]
-    assert len(course.modules) >= 12
-    assert len(course.lessons) >= 40
-    assert len(questions) >= 150
-    assert sum(len(deck.cards) for deck in course.decks) >= 120
-    assert {q.type for q in questions} == {
-        "single",
-        "multiple",
-        "true_false",
-        "text",
-        "numeric",
-        "order",
-    }
+    types = Counter(q.type for q in questions)
+    assert len(course.modules) >= 19
+    assert len(course.lessons) >= 68
+    assert len(questions) >= 300
+    assert sum(len(deck.cards) for deck in course.decks) >= 260
+    assert set(types) == set(question_types())
+    assert types["command"] >= 40
+    assert types["dockerfile"] + types["compose"] + types["kubernetes"] >= 25
     thin = [lesson.slug for lesson in course.lessons if len(lesson.questions) < 3]
     assert thin == []
+
+
+def _questions(tree, *types: str) -> list:
+    return [q for lesson in tree.courses[0].lessons for q in lesson.questions if q.type in types]
+
+
+def test_the_right_choice_is_not_given_away_by_its_position(tree):
+    singles = _questions(tree, "single")
+    first = [q.key for q in singles if q.choices[0].correct]
+    assert len(first) <= 0.4 * len(singles), first
+    multiples = _questions(tree, "multiple")
+    correct_first = [
+        q.key
+        for q in multiples
+        if [c.correct for c in q.choices] == sorted((c.correct for c in q.choices), reverse=True)
+    ]
+    assert len(correct_first) <= 0.3 * len(multiples), correct_first
+
+
+def test_true_and_false_are_balanced(tree):
+    answers = [q.answer["answer"] for q in _questions(tree, "true_false")]
+    assert 0.4 <= sum(answers) / len(answers) <= 0.6
+
+
+def test_order_questions_have_one_order_of_distinct_items(tree):
+    for question in _questions(tree, "order"):
+        texts = [choice.text_html for choice in question.choices]
+        assert len(set(texts)) == len(texts) >= 3, question.key
 
 
 def test_every_text_question_shows_an_accepted_answer(tree):
