@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import jmespath
-from jmespath.exceptions import JMESPathError, ParseError
+from jmespath.exceptions import IncompleteExpressionError, JMESPathError, LexerError, ParseError
 from jmespath.functions import Functions
 from jmespath.parser import ParsedResult
 
@@ -78,8 +78,18 @@ def _compiled(check: Any) -> Check:
 
 
 def _parse_error_text(error: ParseError, expect: str) -> str:
-    position = f" at character {error.lex_position + 1}" if error.lex_position is not None else ""
-    return f"invalid JMESPath expression{position}: {error.msg} in `{expect}`"
+    if isinstance(error, IncompleteExpressionError):
+        problem = "it is incomplete"
+    elif isinstance(error, LexerError):  # "Bad jmespath expression: Unknown token '=':\n…"
+        problem = str(error).split("\n", 1)[0].split(": ", 1)[-1].rstrip(":")
+    elif error.token_type == "NUMBER":  # noqa: S105 (a token, not a password)
+        problem = f"a number is written in backticks: `{error.token_value}`"
+    elif error.token_value:
+        problem = f"unexpected `{error.token_value}`"
+    else:
+        problem = "it ends too early"
+    position = f" (character {error.lex_position + 1})" if error.lex_position is not None else ""
+    return f"invalid JMESPath expression `{expect}`: {problem}{position}"
 
 
 def _refuse_unknown_functions(node: Any) -> None:
@@ -100,7 +110,8 @@ def _refuse_wrong_call(name: str, argument_count: int) -> None:
     variadic = bool(signature) and signature[-1].get("variadic", False)
     if argument_count < len(signature) or (argument_count > len(signature) and not variadic):
         expected = f"at least {len(signature)}" if variadic else str(len(signature))
-        raise ValueError(f"`{name}()` takes {expected} arguments, not {argument_count}")
+        plural = "" if expected == "1" else "s"
+        raise ValueError(f"`{name}()` takes {expected} argument{plural}, not {argument_count}")
 
 
 def _holds(check: Check, data: Any) -> bool:

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from .reading import FileReading, Problem, sorted_problems, unreadable
-from .schemas import SchemaValidator, schema_problems
+from .schemas import schema_problems, schema_validator
 from .yaml_documents import UnreadableYaml, load_documents
 
 SCHEMA = Path(__file__).parent / "vendor" / "compose-spec.json"
@@ -41,4 +41,4 @@ def read(text: str) -> FileReading:
 
 @functools.cache
 def _validator() -> Any:
-    return SchemaValidator(json.loads(SCHEMA.read_text()))
+    return schema_validator(json.loads(SCHEMA.read_text()))

@@ -15,8 +15,8 @@ from typing import Any
 
 from referencing import Registry, Resource
 
-from .reading import FileReading, Problem, sorted_problems, unreadable
-from .schemas import SchemaValidator, schema_problems
+from .reading import MAX_PROBLEMS_SOUGHT, FileReading, Problem, sorted_problems, unreadable
+from .schemas import schema_problems, schema_validator
 from .yaml_documents import UnreadableYaml, YamlDocument, load_documents
 
 # The oldest minor version the Kubernetes project still supports (1.35, 1.36 and 1.37 in
@@ -45,7 +45,11 @@ def read(text: str, version: str = KUBERNETES_VERSION) -> FileReading:
     if not documents:
         return unreadable(Problem(None, "Your file has no Kubernetes object."))
     schemas = _schemas(version)
-    problems = [problem for document in documents for problem in _problems(document, schemas)]
+    problems: list[Problem] = []
+    for document in documents:
+        if len(problems) >= MAX_PROBLEMS_SOUGHT:
+            break
+        problems += _problems(document, schemas)
     data = documents[0].data if len(documents) == 1 else [document.data for document in documents]
     return FileReading(data, sorted_problems(problems))
 
@@ -79,11 +83,15 @@ def _unknown_kind(document: YamlDocument, schemas: _Schemas) -> Problem:
 
 def _similar_kind(kind: str, schemas: _Schemas) -> str | None:
     kinds = {known.lower(): known for known in schemas.api_versions_of}
-    if kind.lower() in kinds:
-        return kinds[kind.lower()]
-    if len(kind) > 64:  # difflib's cost grows with the product of the lengths
-        return None
-    close = difflib.get_close_matches(kind.lower(), kinds, n=1, cutoff=0.75)
+    typed = kind.lower()
+    if typed in kinds:
+        return kinds[typed]
+    # A typo seldom changes the first letter or the length by much; comparing only those
+    # kinds keeps difflib's cost (the product of the lengths) small.
+    candidates = [
+        known for known in kinds if known[:1] == typed[:1] and abs(len(known) - len(typed)) <= 2
+    ]
+    close = difflib.get_close_matches(typed, candidates, n=1, cutoff=0.75)
     return kinds[close[0]] if close else None
 
 
@@ -117,4 +125,4 @@ def _api_version_and_kind(group_version_kind: dict[str, str]) -> tuple[str, str]
 def _validator(version: str, definition: str) -> Any:
     schemas = _schemas(version)
     schema = {"$ref": f"{schemas.definitions_uri}#/$defs/{definition}"}
-    return SchemaValidator(schema, registry=schemas.registry)
+    return schema_validator(schema, schemas.registry)

@@ -5,8 +5,10 @@ from dataclasses import dataclass
 from typing import Any
 
 MAX_CHARACTERS = 20_000
-# A file with hundreds of mistakes needs its first few fixed, not a page of them.
+# A file with hundreds of mistakes needs its first few fixed, not a page of them; looking for
+# more than MAX_PROBLEMS_SOUGHT would only cost time.
 MAX_PROBLEMS = 20
+MAX_PROBLEMS_SOUGHT = 100
 
 
 @dataclass(frozen=True)
@@ -64,9 +66,8 @@ def line_at(text: str, index: int) -> int:
 
 
 def sorted_problems(problems: Iterable[Problem]) -> tuple[Problem, ...]:
-    """Problems in file order, each once, at most MAX_PROBLEMS and a count of the rest."""
+    """Problems in file order, each once; the first MAX_PROBLEMS and a word that there are more."""
     unique = sorted(set(problems), key=lambda problem: (problem.line or 0, problem.message))
     if len(unique) <= MAX_PROBLEMS:
         return tuple(unique)
-    rest = len(unique) - MAX_PROBLEMS
-    return (*unique[:MAX_PROBLEMS], Problem(None, f"… and {rest:,} more problems."))
+    return (*unique[:MAX_PROBLEMS], Problem(None, "There are more problems; fix these first."))
