@@ -23,10 +23,13 @@ from courseapp.quizzes.files import kubernetes as kubernetes_format
 
 
 def answer(kind: str, text: str, checks=()):
-    """check_file, timed: every submission must be answered well within a second."""
-    start = time.perf_counter()
+    """check_file, timed: every submission must be answered well within a second.
+
+    The time is this thread's processor time, so other work on a shared machine does not count.
+    """
+    start = time.thread_time()
     verdict = check_file(kind, text, checks)
-    elapsed = time.perf_counter() - start
+    elapsed = time.thread_time() - start
     assert elapsed < 1.0, f"answered in {elapsed:.2f} s"
     return verdict
 
@@ -811,9 +814,9 @@ BILLION_LAUGHS = "a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n" + "".jo
 
 @pytest.mark.parametrize("kind", ["compose", "kubernetes"])
 def test_a_billion_laughs_is_refused_quickly(kind):
-    start = time.perf_counter()
+    start = time.thread_time()
     verdict = answer(kind, BILLION_LAUGHS, COMPOSE_CHECKS)
-    assert time.perf_counter() - start < 0.5
+    assert time.thread_time() - start < 0.1
     assert [str(p) for p in verdict.problems] == [
         "line 5: more than 10,000 values here (each use of an alias counts them all again)"
     ]
