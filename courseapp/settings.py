@@ -203,7 +203,8 @@ SECURE_CSP = {
     "default-src": [CSP.SELF],
     # htmx is served from our static files and tagged with the per-request nonce.
     "script-src": [CSP.SELF, CSP.NONCE],
-    "style-src": [CSP.SELF],
+    # The code editor's structural styles come in a <style> element tagged with the nonce.
+    "style-src": [CSP.SELF, CSP.NONCE],
     "img-src": [CSP.SELF, "data:"],
     "connect-src": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],

@@ -431,6 +431,7 @@ class ItemStats:
     discrimination: float | None = None
     top_wrong: str | None = None
     top_wrong_count: int = 0
+    findings: tuple[str, ...] = ()  # the question type's own reading of the first answers
 
     @property
     def facility(self) -> float | None:
@@ -463,7 +464,15 @@ def item_statistics(course: Course) -> tuple[ItemStats, ...]:
     questions = (
         course_questions(course)
         .select_related("lesson")
-        .only("key", "type", "position", "lesson__title", "lesson__slug", "lesson__sequence")
+        .only(
+            "key",
+            "type",
+            "answer",
+            "position",
+            "lesson__title",
+            "lesson__slug",
+            "lesson__sequence",
+        )
         .order_by("lesson__sequence", "position")
     )
     by_pk = {question.pk: question for question in questions}
@@ -471,6 +480,7 @@ def item_statistics(course: Course) -> tuple[ItemStats, ...]:
         return ()
     sums = {row[0]: row[1:] for row in _item_sums(list(by_pk))}
     wrong = _top_wrong_answers(by_pk)
+    findings = _findings(by_pk)
     items = []
     for pk, question in by_pk.items():
         answers, reveals, n, sx, sr, srr, sxr = sums.get(pk, (0, 0, 0, 0, 0, 0, 0))
@@ -488,9 +498,23 @@ def item_statistics(course: Course) -> tuple[ItemStats, ...]:
                 discrimination=_correlation(n, int(sx), int(sr), int(srr), int(sxr)),
                 top_wrong=top_wrong,
                 top_wrong_count=top_wrong_count,
+                findings=findings.get(pk, ()),
             )
         )
     return tuple(items)
+
+
+def _findings(questions: dict[int, Question]) -> dict[int, tuple[str, ...]]:
+    """Per question whose type reads more into first answers (exercises), what it finds."""
+    asked = [pk for pk, question in questions.items() if question.kind.has_findings]
+    if not asked:
+        return {}
+    answers: dict[int, list[tuple]] = {pk: [] for pk in asked}
+    for question_id, answer, details in first_attempts(asked).values_list(
+        "question_id", "answer", "details"
+    ):
+        answers[question_id].append((answer, details))
+    return {pk: questions[pk].kind.findings(questions[pk], answers[pk]) for pk in asked}
 
 
 def _item_sums(question_ids: list[int]) -> list[tuple]:

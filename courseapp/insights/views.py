@@ -117,6 +117,7 @@ def questions_csv(request: HttpRequest, course_slug: str) -> StreamingHttpRespon
         "most_chosen_wrong_answer_count",
         "reveals",
         "flags",
+        "findings",
     ]
 
     def rows():
@@ -133,6 +134,7 @@ def questions_csv(request: HttpRequest, course_slug: str) -> StreamingHttpRespon
                 item.top_wrong_count or "",
                 item.reveals,
                 "; ".join(item.flags),
+                "; ".join(item.findings),
             ]
 
     return _csv_response(f"{course.slug}-questions.csv", header, rows())

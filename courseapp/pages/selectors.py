@@ -43,6 +43,15 @@ class LessonPage:
     def next(self) -> LessonLink | None:
         return self.lesson.next
 
+    @property
+    def scripts(self) -> list[str]:
+        """The static scripts its questions' types need (a code editor), each once."""
+        return list(dict.fromkeys(s for view in self.questions for s in view.kind.scripts))
+
+    @property
+    def stylesheets(self) -> list[str]:
+        return list(dict.fromkeys(s for view in self.questions for s in view.kind.stylesheets))
+
 
 def lesson_page(course: Course, slug: str, user) -> LessonPage:
     """The lesson as `user` sees it: the shared content with their own answers in place."""

@@ -16,6 +16,7 @@ from courseapp.quizzes.types.base import (
 )
 from courseapp.quizzes.types.choices import MultipleChoice, Order, SingleChoice
 from courseapp.quizzes.types.command import Command
+from courseapp.quizzes.types.files import Compose, Dockerfile, Kubernetes
 from courseapp.quizzes.types.values import Numeric, Text, TrueFalse
 
 __all__ = [
@@ -54,5 +55,16 @@ def type_choices() -> list[tuple[str, str]]:
     return [(kind.name, kind.label) for kind in _REGISTRY.values()]
 
 
-for _kind in (SingleChoice, MultipleChoice, TrueFalse, Text, Numeric, Order, Command):
+for _kind in (
+    SingleChoice,
+    MultipleChoice,
+    TrueFalse,
+    Text,
+    Numeric,
+    Order,
+    Command,
+    Dockerfile,
+    Compose,
+    Kubernetes,
+):
     register(_kind)

@@ -88,6 +88,8 @@ class QuestionType:
     stylesheets: ClassVar[tuple[str, ...]] = ()
     # Whether the template has a `feedback` partial, shown in the result after every answer.
     has_feedback: ClassVar[bool] = False
+    # Whether `findings` has something to say in the question statistics.
+    has_findings: ClassVar[bool] = False
 
     @property
     def template(self) -> str:
@@ -123,6 +125,11 @@ class QuestionType:
     def describe(self, question, choices: Sequence, answer: Any) -> str:
         """An answer in words, for the insights and the CSV exports."""
         return str(answer)
+
+    def findings(self, question, first_answers: Sequence[tuple]) -> tuple[str, ...]:
+        """What the statistics say of this question beyond facility and discrimination, from
+        every first answer as (answer, details) pairs."""
+        return ()
 
     def wrong_answer_group(self, answer: Any) -> str | None:
         """What makes two wrong answers "the same" in the statistics; None: not grouped."""

@@ -2,6 +2,7 @@
 compared with the accepted ones the way a person would read it (quizzes.commands)."""
 
 import shlex
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -41,6 +42,7 @@ class Command(QuestionType):
     label = "Command"
     keys = frozenset({"answer", "accept"})
     has_feedback = True
+    has_findings = True
 
     def parse(self, fence: Fence, question: QuestionSource) -> None:
         answer = fence.data.get("answer")
@@ -99,6 +101,15 @@ class Command(QuestionType):
             return read_command(answer).normalised
         except CommandError:
             return " ".join(str(answer).split())
+
+    def findings(self, question, first_answers: Sequence[tuple]) -> tuple[str, ...]:
+        """The most common wrong first commands, normalised, with how many typed each."""
+        wrong = Counter(
+            self.wrong_answer_group(answer)
+            for answer, details in first_answers
+            if (details or {}).get("feedback")
+        )
+        return tuple(f"{command} ({n})" for command, n in wrong.most_common(5))
 
     def sample_answer(self, question, choices: Sequence, *, correct: bool, rng) -> str:
         right = question.answer["answer"]
