@@ -8,7 +8,13 @@ RUN python -m venv /opt/venv
 WORKDIR /src
 # Only pyproject.toml, so the dependency layer is rebuilt only when the pins change.
 COPY pyproject.toml ./
+# Wheels only, but for BuildKit's Dockerfile parser (the `dockerfile` package), which publishes
+# none for Linux on ARM: there it is built from source with Debian's Go.
 RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies']))" > requirements.txt \
+ && if [ "$(uname -m)" = aarch64 ]; then \
+      apt-get update && apt-get install -y --no-install-recommends golang-go gcc libc6-dev \
+      && /opt/venv/bin/pip install --no-binary=dockerfile "$(grep '^dockerfile==' requirements.txt)"; \
+    fi \
  && /opt/venv/bin/pip install --only-binary=:all: --requirement requirements.txt
 
 FROM python:3.13-slim AS runtime
