@@ -5,6 +5,7 @@ limit. Every refusal names the file and nothing is imported."""
 import importlib
 import io
 import os
+import time
 
 import pytest
 from django.apps import apps
@@ -112,3 +113,32 @@ def test_stored_paths_of_an_older_import_become_paths_within_the_course(demo_cou
     migration.to_path_within_course(apps, None)
     lesson.refresh_from_db()
     assert lesson.source_path == "01-first-steps/01-welcome.md"
+
+
+BOMB = "\n".join(
+    [
+        "a: &a [x, x, x, x, x, x, x, x, x]",
+        *(
+            f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join([f'*{chr(97 + i)}'] * 9)}]"
+            for i in range(8)
+        ),
+    ]
+)
+
+
+@pytest.mark.django_db
+def test_an_alias_bomb_in_a_quiz_fence_is_a_content_error_found_at_once(content_root):
+    path = content_root / "demo" / "01-first-steps" / "01-welcome.md"
+    path.write_text(path.read_text() + f"\n```quiz\n{BOMB}\n```\n")
+    started = time.monotonic()
+    output = refused(content_root)
+    assert time.monotonic() - started < 5
+    assert "aliases expand to more than 10,000 values" in output
+
+
+@pytest.mark.django_db
+def test_an_alias_bomb_in_front_matter_is_a_content_error(content_root):
+    path = content_root / "demo" / "01-first-steps" / "03-bomb.md"
+    path.write_text(f"---\ntitle: Bomb\n{BOMB.replace('a:', 'x-a:', 1)}\n---\n\nText.\n")
+    assert f"{path}:" in refused(content_root)
+    assert "aliases expand to more than 10,000 values" in refused(content_root)

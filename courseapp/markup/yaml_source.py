@@ -50,12 +50,12 @@ def load_yaml(text: str, *, first_line: int) -> tuple[Any, Lines, list[tuple[int
     `first_line` is the file line of the text's first line. Syntax errors raise YamlSyntaxError.
     """
     try:
-        node, data = _parse(text, SafeLoader)
+        node, data = _parse(text, SafeLoader, first_line)
     except yaml.YAMLError:
         # Rare, so worth a second parse: the pure-Python parser places errors more precisely
         # (at an unclosed bracket rather than at the line after it).
         try:
-            node, data = _parse(text, yaml.SafeLoader)
+            node, data = _parse(text, yaml.SafeLoader, first_line)
         except yaml.MarkedYAMLError as error:
             mark = error.problem_mark or error.context_mark
             line = first_line + (mark.line if mark else 0)
@@ -69,13 +69,39 @@ def load_yaml(text: str, *, first_line: int) -> tuple[Any, Lines, list[tuple[int
     return data, Lines(index, first_line), duplicates
 
 
-def _parse(text: str, loader_class) -> tuple[Any, Any]:
+def _parse(text: str, loader_class, first_line: int) -> tuple[Any, Any]:
     loader = loader_class(text)
     try:
         node = loader.get_single_node()
-        return node, loader.construct_document(node) if node is not None else None
+        if node is None:
+            return None, None
+        _refuse_alias_bombs(node, first_line)
+        return node, loader.construct_document(node)
     finally:
         loader.dispose()
+
+
+# Content YAML is small; aliases that expand past this many values are an alias bomb, which
+# would take minutes and gigabytes to walk (a nine-level "billion laughs").
+MAX_EXPANDED_VALUES = 10_000
+
+
+def _refuse_alias_bombs(root, first_line: int) -> None:
+    """Count the values the document holds with every alias written out, stopping at the limit."""
+    stack, count = [root], 0
+    while stack:
+        node = stack.pop()
+        count += 1
+        if count > MAX_EXPANDED_VALUES:
+            raise YamlSyntaxError(
+                first_line + root.start_mark.line,
+                f"YAML aliases expand to more than {MAX_EXPANDED_VALUES:,} values; "
+                "write the values out instead",
+            )
+        if isinstance(node, yaml.MappingNode):
+            stack.extend(child for pair in node.value for child in pair)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
 
 
 def _index_node(node, path, index, duplicates, first_line) -> None:
