@@ -1,6 +1,8 @@
 """Pages that combine the domain apps: the course outline, the lesson page, answering a
 question (which may complete the lesson) and the student's dashboard."""
 
+import re
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
@@ -19,6 +21,8 @@ from courseapp.quizzes import selectors as quizzes
 from courseapp.quizzes.selectors import QuestionData
 from courseapp.quizzes.services import attempt_reveal, attempt_submit
 from courseapp.quizzes.types import EmptyAnswer, TamperedAnswer
+
+FORM_TOKEN_RE = re.compile(r"[A-Za-z0-9_-]{16,64}")
 
 
 @require_GET
@@ -67,11 +71,12 @@ def answer(request: HttpRequest, course_slug: str, key: str) -> HttpResponse:
         return _sign_in_required(request, course, question)
     try:
         value = question.kind.read(question.choices, request.POST)
+        token = _form_token(request.POST)
     except TamperedAnswer as error:
         return HttpResponseBadRequest(f"Invalid answer: {error}", content_type="text/plain")
     except EmptyAnswer as error:
         return _answer_missing(request, course, question, str(error))
-    result = attempt_submit(user=request.user, question=question, answer=value)
+    result = attempt_submit(user=request.user, question=question, answer=value, token=token)
     lesson = Lesson(pk=question.lesson_id, course=course, slug=question.lesson_slug)
     lesson_completed = result.first_solve and lesson_complete_if_solved(
         user=request.user, lesson=lesson
@@ -91,6 +96,14 @@ def reveal(request: HttpRequest, course_slug: str, key: str) -> HttpResponse:
     attempt = attempt_reveal(user=request.user, question=question)
     view = quizzes.question_view(question, attempt, solved=False, seed=request.user.pk)
     return _result(request, course, question, view)
+
+
+def _form_token(form) -> str | None:
+    """The question form's one-time token (pages rendered before tokens existed send none)."""
+    token = form.get("token")
+    if token is not None and not FORM_TOKEN_RE.fullmatch(token):
+        raise TamperedAnswer("malformed form token")
+    return token
 
 
 def _result(

@@ -85,6 +85,12 @@ class Attempt(models.Model):
     first = models.BooleanField(
         default=False, help_text="The student's first answer to the question (never a reveal)."
     )
+    token = models.CharField(
+        max_length=64,
+        blank=True,
+        default="",
+        help_text="The one-time token of the form it was sent from: a repeat is not a new attempt.",
+    )
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     objects = AttemptQuerySet.as_manager()
@@ -102,7 +108,12 @@ class Attempt(models.Model):
                 fields=["user", "question"],
                 condition=models.Q(first=True),
                 name="attempt_one_first_per_question",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["user", "token"],
+                condition=~models.Q(token=""),
+                name="attempt_one_per_form_token",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -1,6 +1,7 @@
 """Reads of the quizzes app shared by the lesson page and the answer views."""
 
 import random
+import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -55,6 +56,8 @@ class QuestionView:
     solved: bool = False
     picked: set[str] = field(default_factory=set)
     positions: dict[str, int] = field(default_factory=dict)
+    # One per rendered form: a repeated submission of it is recognised (attempt_submit).
+    token: str = field(default_factory=lambda: secrets.token_urlsafe(16))
 
     @property
     def key(self) -> str:

@@ -28,40 +28,76 @@ def question_grade(question: QuestionData, answer) -> Grade:
 
 
 @transaction.atomic
-def attempt_submit(*, user: AbstractBaseUser, question: QuestionData, answer) -> AttemptResult:
-    """Grade and record one answer; attempts are append-only."""
+def attempt_submit(
+    *, user: AbstractBaseUser, question: QuestionData, answer, token: str | None = None
+) -> AttemptResult:
+    """Grade and record one answer; attempts are append-only.
+
+    `token` is the one-time token of the form the answer came from: a repeat of the same
+    submission (a double click, a retry after a lost response) returns the attempt already
+    recorded for it instead of recording another.
+    """
+    if token and (stored := _attempt_with_token(user, token)):
+        return _result_of(stored)
     grade = question_grade(question, answer)
-    correct = grade.correct
     before = Attempt.objects.filter(user=user, question_id=question.pk, revealed=False).aggregate(
         answers=Count("pk"), correct=Count("pk", filter=Q(correct=True))
     )
-    solved_before = before["correct"] > 0
     attempt = Attempt(
         user=user,
         question_id=question.pk,
         answer=answer,
-        correct=correct,
+        correct=grade.correct,
         details=grade.details,
         first=not before["answers"],
+        token=token or "",
     )
     attempt.full_clean(exclude=LOADED_RELATIONS, validate_constraints=False)
-    _attempt_save(attempt)
+    recorded = _attempt_save(attempt)
+    if recorded is not attempt:
+        return _result_of(recorded)
+    solved_before = before["correct"] > 0
     return AttemptResult(
-        attempt=attempt, solved=correct or solved_before, first_solve=correct and not solved_before
+        attempt=attempt,
+        solved=grade.correct or solved_before,
+        first_solve=grade.correct and not solved_before,
     )
 
 
-def _attempt_save(attempt: Attempt) -> None:
-    """Save; a parallel request that stored this student's first answer first makes it a retry."""
-    if not attempt.first:
+def _attempt_save(attempt: Attempt) -> Attempt:
+    """Save and return the attempt that stands for this submission: a parallel request that
+    stored the same form's token first wins; one that stored this student's first answer first
+    makes this one a retry."""
+    if not (attempt.first or attempt.token):
         attempt.save()
-        return
+        return attempt
     try:
         with transaction.atomic():
             attempt.save()
     except IntegrityError:
+        if attempt.token and (stored := _attempt_with_token(attempt.user, attempt.token)):
+            return stored
         attempt.pk, attempt.first = None, False
         attempt.save()
+    return attempt
+
+
+def _attempt_with_token(user: AbstractBaseUser, token: str) -> Attempt | None:
+    return Attempt.objects.filter(user=user, token=token).first()
+
+
+def _result_of(attempt: Attempt) -> AttemptResult:
+    """The result of an attempt recorded earlier, as its first submission returned it."""
+    solved = (
+        attempt.correct
+        or Attempt.objects.filter(
+            user_id=attempt.user_id,
+            question_id=attempt.question_id,
+            correct=True,
+            created_at__lt=attempt.created_at,
+        ).exists()
+    )
+    return AttemptResult(attempt=attempt, solved=solved, first_solve=False)
 
 
 def attempt_reveal(*, user: AbstractBaseUser, question: QuestionData) -> Attempt:
