@@ -2,7 +2,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import caches
 from django.core.management import call_command
 
 from courseapp.catalog.models import Course
@@ -22,11 +22,14 @@ def _fast_test_settings(settings):
 
 
 @pytest.fixture(autouse=True)
-def _empty_cache():
-    # Cached fragments (the insights' statistics) must not leak from one test into the next.
-    cache.clear()
+def _empty_caches():
+    # Cached statistics and content must not leak from one test into the next: content keys
+    # carry the course's id, which SQLite hands out again after a test's rollback.
+    for cache in caches.all():
+        cache.clear()
     yield
-    cache.clear()
+    for cache in caches.all():
+        cache.clear()
 
 
 @pytest.fixture
