@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import connection
+from django.db.models import Prefetch
 from django.templatetags.static import static
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -12,7 +13,7 @@ from bench.generate import COURSE_SLUG
 from bench.run import BenchError, Scenario
 from courseapp.catalog.models import Course, Lesson
 from courseapp.insights.services import demo_seed
-from courseapp.quizzes.models import Question
+from courseapp.quizzes.models import Choice, Question
 
 REAL_COURSE_SLUG = "docker-kubernetes"
 SEARCHES = ["docker", "volume", "kubernetes service", "image layers", "compose", "swarm", "pod"]
@@ -69,12 +70,12 @@ def lesson_list(course: Course) -> list[Lesson]:
 def answer_bodies(course: Course) -> list[tuple[str, str]]:
     """(URL, form body) pairs: every single-choice question, answered right and wrong."""
     pairs = []
-    questions = Question.objects.filter(course=course, archived=False, type="single")
-    for question in questions.prefetch_related("choices").order_by("position"):
+    questions = Question.objects.current().filter(course=course, type="single")
+    current_choices = Prefetch("choices", Choice.objects.current(), to_attr="choice_list")
+    for question in questions.prefetch_related(current_choices).order_by("position"):
         url = reverse("pages:answer", args=[course.slug, question.key])
-        choices = [choice for choice in question.choices.all() if not choice.archived]
-        right = next(choice for choice in choices if choice.correct)
-        wrong = next(choice for choice in choices if not choice.correct)
+        right = next(choice for choice in question.choice_list if choice.correct)
+        wrong = next(choice for choice in question.choice_list if not choice.correct)
         pairs += [(url, f"choice={wrong.pk}"), (url, f"choice={right.pk}")]
     return pairs
 

@@ -9,7 +9,7 @@ from django.db import connection
 from django.db.models import Count, F, Prefetch, Q, Sum
 from django.shortcuts import get_object_or_404
 
-from courseapp.catalog.models import Course, Lesson, Module, published_lessons
+from courseapp.catalog.models import Course, Lesson, Module, published_lessons, visible_courses
 
 PUBLISHED_LESSONS = published_lessons("lessons")
 
@@ -33,7 +33,7 @@ def course_modules(course: Course) -> list[Module]:
     lessons = Lesson.objects.published().only(
         "slug", "title", "summary", "minutes", "module_id", "position", "sequence", "course_id"
     )
-    modules = course.modules.filter(archived=False).prefetch_related(
+    modules = course.modules.current().prefetch_related(
         Prefetch("lessons", queryset=lessons, to_attr="lesson_list")
     )
     return [module for module in modules if module.lesson_list]
@@ -125,7 +125,7 @@ def search_lessons(query: str) -> list[SearchHit]:
         return []
     lessons = (
         Lesson.objects.published()
-        .filter(course__published=True, course__archived=False)
+        .filter(visible_courses("course"))
         .select_related("course", "module")
     )
     if connection.vendor == "postgresql":

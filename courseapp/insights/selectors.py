@@ -32,7 +32,7 @@ from django.db.models.functions import Coalesce, Greatest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from courseapp.catalog.models import Course, Lesson, published_lessons
+from courseapp.catalog.models import Course, Lesson, current_content, published_lessons
 from courseapp.insights import charts
 from courseapp.progress.models import Enrollment, LessonProgress
 from courseapp.quizzes.models import Attempt, Choice, Question
@@ -82,8 +82,7 @@ def counted_questions(path: str = "") -> Q:
     """The questions that count: current ones, in published lessons; `path` leads from the
     queried model to the question ("question" from an attempt). As joins, not a subquery of
     lessons, so the planner knows how many there are."""
-    prefix = f"{path}__" if path else ""
-    return Q(**{f"{prefix}archived": False}) & published_lessons(f"{prefix}lesson")
+    return current_content(path) & published_lessons(f"{path}__lesson" if path else "lesson")
 
 
 def first_attempts(question_ids: list[int] | QuerySet) -> QuerySet[Attempt]:

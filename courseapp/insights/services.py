@@ -8,13 +8,14 @@ from datetime import datetime, timedelta
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
+from django.db.models import Prefetch
 from django.utils import timezone
 
-from courseapp.catalog.models import Course
+from courseapp.catalog.models import Course, current_content
 from courseapp.flashcards.models import CardState, Flashcard, Review
 from courseapp.flashcards.scheduling import RATINGS, apply_review
 from courseapp.progress.models import Enrollment, LessonProgress
-from courseapp.quizzes.models import Attempt, Question
+from courseapp.quizzes.models import Attempt, Choice, Question
 
 DEMO_PASSWORD = "demo-password-1"  # noqa: S105 (a documented demo account password)
 DEMO_USERNAME_RE = r"^student[0-9]{4,}$"
@@ -123,12 +124,12 @@ def _course_seed(course: Course, users, ability: dict, rng: random.Random, now: 
     lessons = list(course.lessons.published().order_by("sequence").values_list("pk", flat=True))
     questions: dict[int, list[Question]] = {}
     for question in (
-        Question.objects.filter(course=course, archived=False, lesson_id__in=lessons)
-        .prefetch_related("choices")
+        Question.objects.current()
+        .filter(course=course, lesson_id__in=lessons)
+        .prefetch_related(Prefetch("choices", Choice.objects.current(), to_attr="choice_list"))
         .order_by("position")
     ):
         question.difficulty = rng.gauss(0, 1)
-        question.choice_list = [c for c in question.choices.all() if not c.archived]
         questions.setdefault(question.lesson_id, []).append(question)
     enrollments, progress, attempts = [], [], []
     for user in users:
@@ -174,9 +175,9 @@ def _course_seed(course: Course, users, ability: dict, rng: random.Random, now: 
 def _reviews_seed(course: Course, users, rng: random.Random, now: datetime) -> int:
     """Each student studies the first part of the course's cards, reviewing each when due."""
     cards = list(
-        Flashcard.objects.filter(
-            deck__course=course, deck__archived=False, archived=False
-        ).order_by("deck__position", "position")
+        Flashcard.objects.current()
+        .filter(current_content("deck"), deck__course=course)
+        .order_by("deck__position", "position")
     )
     states, reviews = [], []
     for user in users:

@@ -6,7 +6,7 @@ from django.db.models import Count, Exists, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 
 from courseapp.catalog.content_cache import course_content
-from courseapp.catalog.models import Course, Lesson
+from courseapp.catalog.models import Course, Lesson, current_content, visible_courses
 from courseapp.catalog.selectors import LessonData, LessonLink, lesson_data
 from courseapp.flashcards.selectors import due_counts_for_user
 from courseapp.markup.markdown import QUIZ_MARKER_RE
@@ -93,7 +93,7 @@ def dashboard_courses(user) -> list[DashboardCourse]:
     published = Lesson.objects.published().filter(course=OuterRef("course"))
     mine = LessonProgress.objects.filter(user=user, course=OuterRef("course"))
     enrollments = list(
-        Enrollment.objects.filter(user=user, course__published=True, course__archived=False)
+        Enrollment.objects.filter(visible_courses("course"), user=user)
         .select_related("course")
         .annotate(
             total=_count(published),
@@ -156,7 +156,7 @@ def _accuracy(user, course_ids: list[int]) -> dict[int, dict[str, int]]:
     """Per course: questions answered, first answers correct, questions ever solved; from the
     student's own answers (one plain query), not from every question of their courses."""
     answers = Attempt.objects.filter(
-        user=user, revealed=False, question__course_id__in=course_ids, question__archived=False
+        current_content("question"), user=user, revealed=False, question__course_id__in=course_ids
     ).values_list("question_id", "question__course_id", "correct", "first")
     stats: dict[int, dict[str, int]] = {}
     solved: set[int] = set()

@@ -113,7 +113,8 @@ def _question_data(questions) -> tuple[QuestionData, ...]:
     )
     choices: dict[int, list[ChoiceData]] = {row["pk"]: [] for row in rows}
     for question_id, *fields in (
-        Choice.objects.filter(question_id__in=list(choices), archived=False)
+        Choice.objects.current()
+        .filter(question_id__in=list(choices))
         .order_by("question_id", "position")
         .values_list(
             "question_id", "pk", "key", "text_html", "correct", "feedback_html", "position"
@@ -132,7 +133,7 @@ def _question_data(questions) -> tuple[QuestionData, ...]:
 
 def lesson_questions(lesson_id: int) -> tuple[QuestionData, ...]:
     """The lesson's questions in order, the same for everyone."""
-    questions = Question.objects.filter(lesson_id=lesson_id, archived=False).order_by("position")
+    questions = Question.objects.current().filter(lesson_id=lesson_id).order_by("position")
     return _question_data(questions)
 
 
@@ -205,8 +206,8 @@ def question_for_answer(course: Course, key: str) -> QuestionData:
 
 
 def _answerable(course: Course, key: str) -> QuestionData:
-    questions = Question.objects.filter(
-        published_lessons("lesson"), course=course, archived=False, key=key
+    questions = Question.objects.current().filter(
+        published_lessons("lesson"), course=course, key=key
     )
     found = _question_data(questions)
     if not found:
