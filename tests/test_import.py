@@ -347,8 +347,8 @@ def test_cached_content_is_immutable(db, client, content_root):
 
     run_import(content_root)
     course = Course.objects.get(slug="demo")
-    content = lesson_content(course, "welcome")
-    assert content == lesson_content(course, "welcome")
+    content = lesson_content(course, slug="welcome")
+    assert content == lesson_content(course, slug="welcome")
     with pytest.raises(dataclasses.FrozenInstanceError):
         content.lesson.title = "changed"
     with pytest.raises(dataclasses.FrozenInstanceError):

@@ -35,7 +35,8 @@ def _user_states(user: AbstractBaseUser | AnonymousUser, prefix: str = "") -> Q:
     return Q(**{f"{prefix}user": user}) if user.is_authenticated else Q(pk__in=[])
 
 
-def deck_get(course: Course, slug: str) -> Deck:
+def deck_get(course: Course, *, slug: str) -> Deck:
+    """The course's current deck `slug`, else 404."""
     return get_object_or_404(Deck.objects.current(), course=course, slug=slug)
 
 
@@ -61,11 +62,13 @@ def course_decks(
     return decks
 
 
-def deck_card_get(deck: Deck, card_id: int) -> Flashcard:
+def deck_card_get(deck: Deck, *, card_id: int) -> Flashcard:
+    """The deck's current card `card_id`, else 404 (a card of another deck is not found)."""
     return get_object_or_404(deck.cards.current(), pk=card_id)
 
 
 def new_cards_per_day(user: AbstractBaseUser) -> int:
+    """How many cards the user sees for the first time each day: their setting or the default."""
     limit = (
         FlashcardSettings.objects.filter(user=user)
         .values_list("new_cards_per_day", flat=True)
@@ -75,6 +78,7 @@ def new_cards_per_day(user: AbstractBaseUser) -> int:
 
 
 def deck_cards(deck: Deck) -> list[Flashcard]:
+    """The deck's current cards in order."""
     return list(deck.cards.current())
 
 
@@ -165,7 +169,7 @@ def review_next(
     )
     mine = CardState.objects.filter(user=user).select_related("card")
     if card_id is not None:
-        item.card = deck_card_get(deck, card_id)
+        item.card = deck_card_get(deck, card_id=card_id)
         item.state = mine.filter(card=item.card).first()
     elif item.due:
         item.state = (

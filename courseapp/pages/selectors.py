@@ -1,8 +1,10 @@
 """Reads that combine the domain apps: the lesson page and the student's dashboard."""
 
 from dataclasses import dataclass
+from datetime import datetime
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Subquery
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import Count, Exists, IntegerField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from courseapp.catalog.content_cache import course_content
@@ -44,10 +46,10 @@ class LessonPage:
         return self.lesson.next
 
 
-def lesson_page(course: Course, slug: str, user) -> LessonPage:
+def lesson_page(course: Course, slug: str, user: AbstractBaseUser | AnonymousUser) -> LessonPage:
     """The lesson as `user` sees it: the shared content with their own answers in place."""
-    content = lesson_content(course, slug)
-    views = question_views(content.questions, user)
+    content = lesson_content(course, slug=slug)
+    views = question_views(content.questions, user=user)
     segments = []
     for index, part in enumerate(QUIZ_MARKER_RE.split(content.lesson.body_html)):
         if index % 2 == 0:
@@ -57,14 +59,14 @@ def lesson_page(course: Course, slug: str, user) -> LessonPage:
     return LessonPage(lesson=content.lesson, segments=segments, questions=list(views.values()))
 
 
-def lesson_content(course: Course, slug: str) -> LessonContent:
+def lesson_content(course: Course, *, slug: str) -> LessonContent:
     """The published lesson `slug` of `course` (404 if there is none) and its questions, from
     the content cache."""
     return course_content(course, f"lesson:{slug}", lambda: _lesson_content_read(course, slug))
 
 
 def _lesson_content_read(course: Course, slug: str) -> LessonContent:
-    lesson = lesson_data(course, slug)
+    lesson = lesson_data(course, slug=slug)
     return LessonContent(lesson=lesson, questions=lesson_questions(lesson.pk))
 
 
@@ -75,7 +77,7 @@ class DashboardCourse:
     attempted: int
     first_try_correct: int
     solved: int
-    last_activity: object
+    last_activity: datetime
     continue_lesson: Lesson | None
     flashcards_due: int = 0
 
@@ -88,7 +90,7 @@ class DashboardCourse:
         return round(100 * self.solved / self.attempted) if self.attempted else None
 
 
-def dashboard_courses(user) -> list[DashboardCourse]:
+def dashboard_courses(user: AbstractBaseUser) -> list[DashboardCourse]:
     """The student's courses with progress, accuracy, last activity and where to continue."""
     published = Lesson.objects.published().filter(course=OuterRef("course"))
     mine = LessonProgress.objects.filter(user=user, course=OuterRef("course"))
@@ -147,12 +149,12 @@ def dashboard_courses(user) -> list[DashboardCourse]:
     return result
 
 
-def _count(queryset) -> Coalesce:
+def _count(queryset: QuerySet) -> Coalesce:
     counted = queryset.order_by().values("course").annotate(n=Count("pk")).values("n")
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
-def _accuracy(user, course_ids: list[int]) -> dict[int, dict[str, int]]:
+def _accuracy(user: AbstractBaseUser, course_ids: list[int]) -> dict[int, dict[str, int]]:
     """Per course: questions answered, first answers correct, questions ever solved; from the
     student's own answers (one plain query), not from every question of their courses."""
     answers = Attempt.objects.filter(

@@ -4,6 +4,8 @@ import random
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import QuerySet
 from django.http import Http404
 
 from courseapp.catalog.content_cache import course_content
@@ -94,7 +96,7 @@ class QuestionView:
         return "" if answer is None or isinstance(answer, list | bool) else str(answer)
 
 
-def _question_data(questions) -> tuple[QuestionData, ...]:
+def _question_data(questions: QuerySet[Question]) -> tuple[QuestionData, ...]:
     """Questions (with their lesson's slug) as values, with their current choices: two queries."""
     rows = list(
         questions.values(
@@ -137,7 +139,9 @@ def lesson_questions(lesson_id: int) -> tuple[QuestionData, ...]:
     return _question_data(questions)
 
 
-def question_views(questions: Sequence[QuestionData], user) -> dict[str, QuestionView]:
+def question_views(
+    questions: Sequence[QuestionData], *, user: AbstractBaseUser | AnonymousUser
+) -> dict[str, QuestionView]:
     """One QuestionView per question key, with the user's latest attempt (one query)."""
     latest, solved = _attempt_states(questions, user)
     seed = user.pk if user.is_authenticated else "anonymous"
@@ -149,7 +153,9 @@ def question_views(questions: Sequence[QuestionData], user) -> dict[str, Questio
     }
 
 
-def _attempt_states(questions: Sequence[QuestionData], user) -> tuple[dict[int, Attempt], set[int]]:
+def _attempt_states(
+    questions: Sequence[QuestionData], user: AbstractBaseUser | AnonymousUser
+) -> tuple[dict[int, Attempt], set[int]]:
     """The user's latest attempt at each question, and the questions they answered correctly.
 
     One plain query over their attempts at these questions (a handful each): cheaper to build
@@ -167,8 +173,10 @@ def _attempt_states(questions: Sequence[QuestionData], user) -> tuple[dict[int, 
 
 
 def question_view(
-    question: QuestionData, attempt: Attempt | None, *, solved: bool, seed
+    question: QuestionData, attempt: Attempt | None, *, solved: bool, seed: object
 ) -> QuestionView:
+    """The question as one student sees it after `attempt` (their latest, or None); `seed`
+    (the student) fixes the order of shuffled choices."""
     view = QuestionView(
         question=question,
         choices=display_order(question, question.choices, seed=seed),
