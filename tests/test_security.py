@@ -13,11 +13,11 @@ import pytest
 import yaml
 from axes.models import AccessAttempt
 from django.conf import settings as django_settings
-from django.contrib.auth import get_user_model
 from django.test import Client, RequestFactory
 
 from courseapp.logs import JsonFormatter
 from courseapp.proxy import client_ip
+from tests.factories import PASSWORD
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -135,37 +135,31 @@ def test_probe_paths_are_exempt_from_the_https_redirect():
 # --- Login attempts ------------------------------------------------------------------------
 
 
-@pytest.fixture
-def teacher(db):
-    return get_user_model().objects.create_user(
-        "teacher", password="correct horse battery staple", is_staff=True
-    )
-
-
 def admin_login(client: Client, password: str, address: str = "203.0.113.9"):
+    """Log in to the admin as `staff` (root)."""
     return client.post(
         "/admin/login/",
-        {"username": "teacher", "password": password, "next": "/admin/"},
+        {"username": "root", "password": password, "next": "/admin/"},
         REMOTE_ADDR=address,
     )
 
 
-def test_repeated_failed_logins_lock_out_every_replica(teacher, settings):
+def test_repeated_failed_logins_lock_out_every_replica(staff, settings):
     settings.AXES_FAILURE_LIMIT = 3
     replica_a, replica_b = Client(), Client()
     for _ in range(2):
         assert admin_login(replica_a, "wrong").status_code == 200
     assert admin_login(replica_b, "wrong").status_code == 429
     # The count lives in the database, so another process (a new client) sees the lockout.
-    assert AccessAttempt.objects.get(username="teacher").failures_since_start == 3
-    assert admin_login(Client(), "correct horse battery staple").status_code == 429
+    assert AccessAttempt.objects.get(username="root").failures_since_start == 3
+    assert admin_login(Client(), PASSWORD).status_code == 429
 
 
-def test_a_lockout_does_not_shut_out_the_same_user_elsewhere(teacher, settings):
+def test_a_lockout_does_not_shut_out_the_same_user_elsewhere(staff, settings):
     settings.AXES_FAILURE_LIMIT = 2
     for _ in range(2):
         admin_login(Client(), "wrong", address="203.0.113.9")
-    response = admin_login(Client(), "correct horse battery staple", address="198.51.100.4")
+    response = admin_login(Client(), PASSWORD, address="198.51.100.4")
     assert response.status_code == 302
 
 
