@@ -205,6 +205,21 @@ def test_new_cards_per_day_setting(student_client, student):
     assert offsite["Location"] == "/"
 
 
+def test_a_message_is_shown_once(student_client):
+    student_client.post(
+        "/flashcards/settings/", {"new_cards_per_day": "7", "next": "/courses/demo/flashcards/"}
+    )
+    decks = student_client.get("/courses/demo/flashcards/").content.decode()
+    assert decks.count("You will see up to 7 new cards a day.") == 1
+    front = student_client.get(REVIEW).content.decode()
+    answer = student_client.get(REVIEW, {"card": field(front, "card"), "answer": "1"})
+    fields = {name: field(answer.content.decode(), name) for name in ("card", "version")}
+    student_client.post(RATE, {**fields, "rating": "3"})
+    review = student_client.get(REVIEW).content.decode()
+    assert review.count("Good: next review in 10 minutes.") == 1
+    assert review.count('role="status"') == 1
+
+
 def test_outline_links_to_flashcards_with_the_due_count(
     client, student_client, student, django_assert_max_num_queries
 ):
