@@ -20,6 +20,7 @@ from courseapp.catalog.models import Course, Lesson
 from courseapp.flashcards.models import CardState, Review
 from courseapp.insights import selectors
 from courseapp.insights.charts import nice_ceiling
+from courseapp.insights.services import demo_seed
 from courseapp.progress.models import Enrollment, LessonProgress
 from courseapp.progress.services import course_enroll, lesson_view_record
 from courseapp.quizzes.models import Attempt, Question
@@ -417,6 +418,21 @@ def test_seed_demo_creates_students_progress_and_attempts(demo_course, django_us
         call_command("seed_demo", course=["demo"], students=5, stdout=io.StringIO())
     call_command("seed_demo", course=["demo"], students=5, reset=True, stdout=io.StringIO())
     assert Enrollment.objects.count() == 5
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="only PostgreSQL is analyzed")
+def test_seed_demo_analyzes_the_tables_once_they_are_filled(demo_course):
+    with CaptureQueriesContext(connection) as queries:
+        demo_seed(courses=[demo_course], students=30, seed=1)
+    statements = [query["sql"] for query in queries.captured_queries]
+    [analyze] = [i for i, sql in enumerate(statements) if sql.startswith("ANALYZE")]
+    for model in (Attempt, CardState, Review):
+        table = model._meta.db_table
+        inserts = [
+            i for i, sql in enumerate(statements) if sql.startswith(f'INSERT INTO "{table}"')
+        ]
+        assert inserts and max(inserts) < analyze, table
+        assert table in statements[analyze]
 
 
 def state_last_review(state):

@@ -23,6 +23,8 @@ DAYS = 60
 BATCH = 5000
 MAX_TRIES = 6  # the last try is right: students retry until correct
 MAX_REVIEWS = 10  # of one card by one student
+# The tables the seed fills beyond the users: analyzed once they are full.
+SEEDED = (Enrollment, LessonProgress, Attempt, CardState, Review)
 RATING_WEIGHTS = (1, 1, 6, 2)  # Again, Hard, Good, Easy
 FIRST_NAMES = [
     "Ada",
@@ -117,7 +119,18 @@ def demo_seed(
             _reviews_seed(course, users, rng, now),
         )
         totals = [a + b for a, b in zip(totals, counts, strict=True)]
+    _planner_statistics_refresh()
     return SeedSummary(len(users), len(courses), *totals)
+
+
+def _planner_statistics_refresh() -> None:
+    """Fresh planner statistics for the seeded tables, once every row is in: without them the
+    first dashboards pick poor plans."""
+    if connection.vendor != "postgresql":
+        return
+    tables = ", ".join(model._meta.db_table for model in SEEDED)
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {tables}")
 
 
 def _course_seed(course: Course, users, ability: dict, rng: random.Random, now: datetime):
@@ -162,13 +175,6 @@ def _course_seed(course: Course, users, ability: dict, rng: random.Random, now: 
     Enrollment.objects.bulk_create(enrollments, batch_size=BATCH)
     LessonProgress.objects.bulk_create(progress, batch_size=BATCH)
     Attempt.objects.bulk_create(attempts, batch_size=BATCH)
-    if connection.vendor == "postgresql":
-        # Fresh planner statistics: without them the first dashboards pick poor plans.
-        tables = [
-            m._meta.db_table for m in (Enrollment, LessonProgress, Attempt, CardState, Review)
-        ]
-        with connection.cursor() as cursor:
-            cursor.execute(f"ANALYZE {', '.join(tables)}")
     return len(enrollments), len(progress), len(attempts)
 
 
