@@ -1,18 +1,21 @@
-"""The benchmark's data and request plans, built inside Django (imported after django.setup())."""
+"""The benchmark's data and the scenarios' request plans, built inside Django (import this
+module after django.setup())."""
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import connection
+from django.db.models import Prefetch
 from django.templatetags.static import static
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from bench.generate import COURSE_SLUG
-from bench.run import BenchError, Scenario
+from bench.scenarios import CSRF_TOKEN, Scenario, get, post
+from bench.workspace import BenchError
 from courseapp.catalog.models import Course, Lesson
 from courseapp.insights.services import demo_seed
-from courseapp.quizzes.models import Question
+from courseapp.quizzes.models import Choice, Question
 
 REAL_COURSE_SLUG = "docker-kubernetes"
 SEARCHES = ["docker", "volume", "kubernetes service", "image layers", "compose", "swarm", "pod"]
@@ -34,15 +37,15 @@ def data_seed(students: int) -> dict:
     }
 
 
-def scenarios(sessions: int, *, csrf_token: str) -> list[Scenario]:
+def scenarios(sessions: int) -> list[Scenario]:
     """Every scenario, the baseline first; signed-in ones rotate over `sessions` students."""
     students = [
-        cookie(user, csrf_token)
+        cookie(user)
         for user in get_user_model()
         .objects.filter(username__startswith="student")
         .order_by("username")[:sessions]
     ]
-    admin = cookie(get_user_model().objects.get(username="bench-admin"), csrf_token)
+    admin = cookie(get_user_model().objects.get(username="bench-admin"))
     course = Course.objects.get(slug=REAL_COURSE_SLUG)
     lessons = [lesson.get_absolute_url() for lesson in lesson_list(course)]
     answers = answer_bodies(course)
@@ -69,49 +72,32 @@ def lesson_list(course: Course) -> list[Lesson]:
 def answer_bodies(course: Course) -> list[tuple[str, str]]:
     """(URL, form body) pairs: every single-choice question, answered right and wrong."""
     pairs = []
-    questions = Question.objects.filter(course=course, archived=False, type="single")
-    for question in questions.prefetch_related("choices").order_by("position"):
+    questions = Question.objects.current().filter(course=course, type="single")
+    current_choices = Prefetch("choices", Choice.objects.current(), to_attr="choice_list")
+    for question in questions.prefetch_related(current_choices).order_by("position"):
         url = reverse("pages:answer", args=[course.slug, question.key])
-        choices = [choice for choice in question.choices.all() if not choice.archived]
-        right = next(choice for choice in choices if choice.correct)
-        wrong = next(choice for choice in choices if not choice.correct)
+        right = next(choice for choice in question.choice_list if choice.correct)
+        wrong = next(choice for choice in question.choice_list if not choice.correct)
         pairs += [(url, f"choice={wrong.pk}"), (url, f"choice={right.pk}")]
     return pairs
 
 
-def cookie(user, csrf_token: str) -> str:
+def cookie(user) -> str:
+    """The Cookie header of a session logged in as `user`, with the run's CSRF secret."""
     client = Client()
     client.force_login(user)
     session = client.cookies[settings.SESSION_COOKIE_NAME].value
-    return f"{settings.SESSION_COOKIE_NAME}={session}; {settings.CSRF_COOKIE_NAME}={csrf_token}"
+    return f"{settings.SESSION_COOKIE_NAME}={session}; {settings.CSRF_COOKIE_NAME}={CSRF_TOKEN}"
 
 
-def get(name: str, paths: list[str], cookies: list[str] | None = None) -> Scenario:
-    return Scenario(name, "GET", rotate([(path, "") for path in paths], cookies or [""], "GET"))
-
-
-def post(name: str, pairs: list[tuple[str, str]], cookies: list[str]) -> Scenario:
-    return Scenario(name, "POST", rotate(pairs, cookies, "POST"))
-
-
-def rotate(requests: list[tuple[str, str]], cookies: list[str], method: str) -> list[str]:
-    """Plan lines pairing every request with every cookie; neighbouring lines differ in cookie."""
-    lines = []
-    for shift in range(len(requests)):
-        for index, cookie_header in enumerate(cookies):
-            path, body = requests[(shift + index) % len(requests)]
-            lines.append(f"{method}\t{path}\t{cookie_header}\t{body}")
-    return lines
-
-
-def queries_per_request(scenario: Scenario, *, csrf_token: str) -> int:
+def queries_per_request(scenario: Scenario) -> int:
     """SQL queries of the plan's first request, sent twice by the test client: the second."""
     method, path, cookie_header, body = scenario.lines[0].split("\t")
     client = Client(enforce_csrf_checks=True)
     for pair in filter(None, cookie_header.split("; ")):
         name, value = pair.split("=", 1)
         client.cookies[name] = value
-    headers = {"X-CSRFToken": csrf_token, "HX-Request": "true"} if method == "POST" else {}
+    headers = {"X-CSRFToken": CSRF_TOKEN, "HX-Request": "true"} if method == "POST" else {}
     for _ in range(2):
         with CaptureQueriesContext(connection) as queries:
             if method == "POST":

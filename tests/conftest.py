@@ -2,10 +2,13 @@ import shutil
 from pathlib import Path
 
 import pytest
-from django.core.cache import cache
+from django.contrib.auth.models import User
+from django.core.cache import caches
 from django.core.management import call_command
+from django.test import Client
 
 from courseapp.catalog.models import Course
+from tests.factories import UserFactory
 
 FIXTURE_CONTENT = Path(__file__).parent / "fixtures" / "content"
 
@@ -22,11 +25,14 @@ def _fast_test_settings(settings):
 
 
 @pytest.fixture(autouse=True)
-def _empty_cache():
-    # Cached fragments (the insights' statistics) must not leak from one test into the next.
-    cache.clear()
+def _empty_caches():
+    # Cached statistics and content must not leak from one test into the next: content keys
+    # carry the course's id, which SQLite hands out again after a test's rollback.
+    for cache in caches.all():
+        cache.clear()
     yield
-    cache.clear()
+    for cache in caches.all():
+        cache.clear()
 
 
 @pytest.fixture
@@ -41,3 +47,48 @@ def content_root(tmp_path) -> Path:
 def demo_course(db, content_root) -> Course:
     call_command("import_content", str(content_root), verbosity=0, stdout=None)
     return Course.objects.get(slug="demo")
+
+
+# Who is using the site. A `*_client` fixture is a test client of its own, logged in as that
+# user, so a test can hold it beside the anonymous `client`.
+
+
+@pytest.fixture
+def student(db) -> User:
+    """ada, a student: no staff rights, teaches no course."""
+    return UserFactory(username="ada")
+
+
+@pytest.fixture
+def student_client(student) -> Client:
+    return _logged_in(student)
+
+
+@pytest.fixture
+def instructor(demo_course) -> User:
+    """grace, listed among the demo course's instructors: sees its insights, not the admin."""
+    user = UserFactory(username="grace")
+    demo_course.instructors.add(user)
+    return user
+
+
+@pytest.fixture
+def instructor_client(instructor) -> Client:
+    return _logged_in(instructor)
+
+
+@pytest.fixture
+def staff(db) -> User:
+    """root, an admin: staff with every permission, so every course's insights and the admin."""
+    return UserFactory(username="root", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def staff_client(staff) -> Client:
+    return _logged_in(staff)
+
+
+def _logged_in(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client

@@ -1,8 +1,22 @@
-"""Small factories for rows the import normally writes, for tests that need many of them."""
+"""Small factories: users, and rows the import normally writes for tests that need many."""
 
 import factory
 
 from courseapp.catalog.models import Course, Lesson, Module
+
+# Every test user's password, for the tests that log in through a form.
+PASSWORD = "a-Long-pass-9"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    """A user who logs in with PASSWORD."""
+
+    class Meta:
+        model = "auth.User"
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda user: f"{user.username}@example.org")
+    password = factory.django.Password(PASSWORD)
 
 
 class CourseFactory(factory.django.DjangoModelFactory):

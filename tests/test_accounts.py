@@ -1,6 +1,8 @@
 from django.contrib.auth.models import User
 from django.core import mail
 
+from tests.factories import PASSWORD
+
 
 def test_signup_logs_the_new_user_in(client, db):
     response = client.post(
@@ -41,17 +43,15 @@ def test_signup_ignores_an_offsite_next(client, db):
     assert response["Location"] == "/"
 
 
-def test_login_and_logout_by_post(client, django_user_model):
-    django_user_model.objects.create_user("ada", "ada@example.org", "a-Long-pass-9")
-    response = client.post("/accounts/login/", {"username": "ada", "password": "a-Long-pass-9"})
+def test_login_and_logout_by_post(client, student):
+    response = client.post("/accounts/login/", {"username": "ada", "password": PASSWORD})
     assert response.status_code == 302
     assert client.get("/accounts/logout/").status_code == 405
     client.post("/accounts/logout/")
     assert b"Log in" in client.get("/").content
 
 
-def test_password_reset_sends_a_mail(client, django_user_model):
-    django_user_model.objects.create_user("ada", "ada@example.org", "a-Long-pass-9")
+def test_password_reset_sends_a_mail(client, student):
     response = client.post("/accounts/password_reset/", {"email": "ada@example.org"})
     assert response.status_code == 302
     assert len(mail.outbox) == 1

@@ -6,8 +6,8 @@ import pytest
 from django.core.management import call_command
 
 from bench.generate import COURSE_SLUG, course_write
-from bench.prepare import rotate
-from bench.run import GOALS
+from bench.report import GOALS
+from bench.scenarios import rotate
 from courseapp.catalog.models import Course
 from courseapp.quizzes.models import Question
 

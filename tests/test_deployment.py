@@ -1,16 +1,25 @@
 """Deployment files, checked offline: Compose against the Compose Specification, every Kubernetes
-manifest against the Kubernetes schemas, and the Dockerfile's essentials."""
+manifest against the Kubernetes schemas, and the image: what it runs, and its structure."""
 
+import json
+import os
+import posixpath
 import re
 import runpy
 import shutil
+import socket
 import subprocess
 import sys
+import threading
 from pathlib import Path
+from wsgiref.simple_server import WSGIRequestHandler, make_server
 
+import dockerfile
 import kubernetes_validate
 import pytest
 import yaml
+from django.core.wsgi import get_wsgi_application
+from dockerfile import Command
 
 ROOT = Path(__file__).resolve().parent.parent
 K8S = ROOT / "deploy" / "k8s"
@@ -41,18 +50,6 @@ def of_kind(kind: str, name: str | None = None) -> dict:
     ]
     assert len(found) == 1, f"expected one {kind} {name or ''}, found {len(found)}"
     return found[0]
-
-
-def dockerfile_instructions() -> list[tuple[str, str]]:
-    """(INSTRUCTION, arguments) pairs, with continuation lines joined and comments dropped."""
-    text = (ROOT / "Dockerfile").read_text()
-    lines = [line for line in text.splitlines() if not line.lstrip().startswith("#")]
-    joined = re.sub(r"\\\n", " ", "\n".join(lines))
-    return [
-        (line.split(None, 1)[0].upper(), line.split(None, 1)[1] if " " in line.strip() else "")
-        for line in joined.splitlines()
-        if line.strip()
-    ]
 
 
 # --- Compose -------------------------------------------------------------------------------
@@ -205,54 +202,158 @@ def test_configmap_trusts_the_ingress_for_https():
 
 
 # --- Dockerfile ----------------------------------------------------------------------------
+# No Docker engine runs here: what the image does is run where it can be (its health check, its
+# build's collectstatic step, deploy/start.sh in test_start.py); its structure is read with the
+# Dockerfile parser Docker itself uses.
+
+
+def image_stages() -> list[list[Command]]:
+    """The Dockerfile's instructions, one list per stage (each from its FROM on)."""
+    stages: list[list[Command]] = []
+    for command in dockerfile.parse_file(str(ROOT / "Dockerfile")):
+        if command.cmd.upper() == "FROM":
+            stages.append([])
+        stages[-1].append(command)
+    return stages
+
+
+def runtime_stage() -> list[Command]:
+    return image_stages()[-1]
+
+
+def instructions(stage: list[Command], name: str) -> list[Command]:
+    return [command for command in stage if command.cmd.upper() == name]
+
+
+def image_files(stage: list[Command]) -> dict[str, str]:
+    """{path in the image: path in the build context} for the stage's COPYs from the context."""
+    files, workdir = {}, "/"
+    for command in stage:
+        if command.cmd.upper() == "WORKDIR":
+            workdir = posixpath.join(workdir, command.value[0])
+        elif command.cmd.upper() == "COPY" and not any(
+            flag.startswith("--from=") for flag in command.flags
+        ):
+            *sources, target = command.value
+            target = posixpath.join(workdir, target)
+            for source in sources:
+                inside = target.endswith("/") or len(sources) > 1
+                path = posixpath.join(target, posixpath.basename(source)) if inside else target
+                files[posixpath.normpath(path)] = source
+    return files
 
 
 def test_dockerfile_is_multi_stage_on_python_3_13_slim():
-    stages = [args for instruction, args in dockerfile_instructions() if instruction == "FROM"]
+    stages = image_stages()
     assert len(stages) >= 2
-    assert stages[-1].split()[0] == "python:3.13-slim"
-    copies = [args for instruction, args in dockerfile_instructions() if instruction == "COPY"]
-    assert any(args.startswith("--from=build /opt/venv") for args in copies)
+    _, as_, build = stages[0][0].value
+    assert as_.upper() == "AS"
+    runtime = stages[-1]
+    assert runtime[0].value[0] == "python:3.13-slim"
+    copied = [c.value for c in instructions(runtime, "COPY") if c.flags == (f"--from={build}",)]
+    assert copied == [("/opt/venv", "/opt/venv")]
+    assert not any("pip" in command.value[0] for command in instructions(runtime, "RUN"))
 
 
 def test_dockerfile_runs_as_a_non_root_user():
-    instructions = dockerfile_instructions()
-    users = [args for instruction, args in instructions if instruction == "USER"]
+    runtime = runtime_stage()
+    users = instructions(runtime, "USER")
     assert users, "the image must switch to a non-root USER"
-    assert users[-1].split(":")[0] not in {"root", "0"}
-    last_from = max(i for i, (instruction, _) in enumerate(instructions) if instruction == "FROM")
-    last_user = max(i for i, (instruction, _) in enumerate(instructions) if instruction == "USER")
-    assert last_user > last_from
+    user = users[-1].value[0].split(":")[0]
     # Kubernetes verifies runAsNonRoot only for a numeric user.
-    assert users[-1].split(":")[0].isdigit()
+    assert user.isdigit() and int(user) != 0
 
 
-def test_dockerfile_checks_health_collects_static_and_starts_through_the_start_script():
-    instructions = dict(dockerfile_instructions())
-    assert "/healthz" in instructions["HEALTHCHECK"]
-    runs = " ".join(args for instruction, args in dockerfile_instructions() if instruction == "RUN")
-    assert "collectstatic" in runs
-    assert "deploy/start.sh" in instructions["ENTRYPOINT"]
+@pytest.fixture
+def serving_app():
+    """The application on a free loopback port, as a container's health check finds it."""
+
+    class Quiet(WSGIRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    server = make_server("127.0.0.1", 0, get_wsgi_application(), handler_class=Quiet)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server.server_port
+    server.shutdown()
+    server.server_close()
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_the_image_health_check_passes_while_the_app_serves_and_fails_otherwise(serving_app):
+    [check] = instructions(runtime_stage(), "HEALTHCHECK")
+    kind, program, *arguments = check.value
+    assert (kind, program) == ("CMD", "python")
+
+    def health_check(port: int) -> int:
+        # The image's own command, with the image's PORT variable pointing at `port`.
+        environment = {"PATH": os.environ["PATH"], "PORT": str(port)}
+        command = [sys.executable, *arguments]
+        return subprocess.run(command, env=environment, capture_output=True, timeout=30).returncode
+
+    assert health_check(serving_app) == 0
+    assert health_check(free_port()) != 0
+
+
+def test_the_image_build_collects_static_files_without_a_database_or_a_secret(tmp_path):
+    [build_step] = [
+        command.value[0]
+        for command in instructions(runtime_stage(), "RUN")
+        if "collectstatic" in command.value[0]
+    ]
+    collect = next(part for part in build_step.split("&&") if "collectstatic" in part)
+    environment = {
+        # Only what a build has: the image's Python, its STATIC_ROOT; no DATABASE_URL, no key.
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}/usr/bin:/bin",
+        "STATIC_ROOT": str(tmp_path / "static"),
+        "HOME": str(tmp_path),
+    }
+    result = subprocess.run(
+        ["/bin/sh", "-c", collect], cwd=ROOT, env=environment, capture_output=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr.decode()
+    manifest = json.loads((tmp_path / "static" / "staticfiles.json").read_text())
+    assert "css/site.css" in manifest["paths"]
+
+
+def test_the_image_starts_through_the_start_script():
+    runtime = runtime_stage()
+    [entrypoint] = instructions(runtime, "ENTRYPOINT")
+    assert entrypoint.json, "exec form, so signals reach start.sh and gunicorn"
+    assert image_files(runtime)[entrypoint.value[0]] == "deploy/start.sh"
+    [command] = instructions(runtime, "CMD")
+    assert command.value == ("all",)
 
 
 def test_dockerfile_fetches_nothing_remote_and_bakes_in_no_secrets():
-    for instruction, args in dockerfile_instructions():
-        assert instruction != "ADD" or not re.search(r"https?://|git@", args)
-        if instruction in {"ENV", "ARG"}:
-            assert not re.search(r"SECRET|PASSWORD|TOKEN|DATABASE_URL", args, re.IGNORECASE)
-        if instruction == "COPY":
-            assert ".env" not in args.split()
-    lines = (ROOT / ".dockerignore").read_text().splitlines()
-    assert "*" in lines, "the build context is an allow-list"
-    assert not any(line.startswith("!") and ".env" in line for line in lines)
-    assert "**/.env" in lines
+    for stage in image_stages():
+        for command in instructions(stage, "ADD"):
+            assert not any(re.match(r"https?://|git@", value) for value in command.value)
+        for command in [*instructions(stage, "ENV"), *instructions(stage, "ARG")]:
+            for value in command.value:  # names and values
+                assert not re.search(r"SECRET|PASSWORD|TOKEN|DATABASE_URL", value, re.I), value
+        for command in instructions(stage, "COPY"):
+            assert ".env" not in map(posixpath.basename, command.value)
 
 
-def test_start_script_is_the_one_entry_point():
-    script = (ROOT / "deploy" / "start.sh").read_text()
-    for step in ("migrate --no-input", "import_content", "collectstatic", "gunicorn"):
-        assert step in script
-    assert (ROOT / "deploy" / "start.sh").stat().st_mode & 0o111, "start.sh must be executable"
+def test_the_build_context_holds_what_the_image_copies_and_no_local_secrets():
+    lines = [
+        line.strip()
+        for line in (ROOT / ".dockerignore").read_text().splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
+    assert lines[0] == "*", "the build context is an allow-list"
+    allowed = {line.removeprefix("!").rstrip("/") for line in lines if line.startswith("!")}
+    for source in image_files(runtime_stage()).values():
+        assert source in allowed, f"COPY {source}: not in the build context (.dockerignore)"
+    assert not any(".env" in path for path in allowed)
+    assert "**/.env" in lines[lines.index("*") :]
 
 
 @pytest.mark.django_db

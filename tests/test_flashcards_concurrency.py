@@ -47,22 +47,20 @@ def rate_in_parallel(user, card, reviewed_at: datetime) -> list[BaseException]:
     return errors
 
 
-def test_parallel_first_ratings_make_one_state_and_log_every_review(demo_course, django_user_model):
-    user = django_user_model.objects.create_user("ada", "ada@example.org", "a-Long-pass-9")
+def test_parallel_first_ratings_make_one_state_and_log_every_review(demo_course, student):
     card = Flashcard.objects.get(key="image")
-    assert rate_in_parallel(user, card, T0) == []
-    assert CardState.objects.filter(user=user, card=card).count() == 1
-    assert Review.objects.filter(user=user, card=card).count() == THREADS
+    assert rate_in_parallel(student, card, T0) == []
+    assert CardState.objects.filter(user=student, card=card).count() == 1
+    assert Review.objects.filter(user=student, card=card).count() == THREADS
 
 
-def test_parallel_ratings_of_a_studied_card_apply_one_after_another(demo_course, django_user_model):
-    user = django_user_model.objects.create_user("ada", "ada@example.org", "a-Long-pass-9")
+def test_parallel_ratings_of_a_studied_card_apply_one_after_another(demo_course, student):
     card = Flashcard.objects.get(key="image")
-    services.card_review(user=user, card=card, rating=3, reviewed_at=T0)
+    services.card_review(user=student, card=card, rating=3, reviewed_at=T0)
     later = T0 + timedelta(days=3)
-    assert rate_in_parallel(user, card, later) == []
-    state = CardState.objects.get(user=user, card=card)
-    reviews = Review.objects.filter(user=user, card=card)
+    assert rate_in_parallel(student, card, later) == []
+    state = CardState.objects.get(user=student, card=card)
+    reviews = Review.objects.filter(user=student, card=card)
     assert reviews.count() == THREADS + 1
     # Serialized: replaying the log in the order it was written gives the stored state,
     # so no rating was computed from a state another one had already replaced.

@@ -126,6 +126,21 @@ def test_removed_lesson_and_question_are_archived_not_deleted(db, content_root):
     assert Module.objects.get(slug="going-further").archived
 
 
+def test_current_rows_are_those_the_content_folder_still_has(db, content_root):
+    run_import(content_root)
+    shutil.rmtree(content_root / "demo" / "02-going-further")
+    deck = content_root / "demo" / "flashcards" / "basics.md"
+    deck.write_text(deck.read_text().split("## What is a container?")[0])
+    run_import(content_root)
+    assert {module.slug for module in Module.objects.current()} == {"first-steps"}
+    assert {lesson.slug for lesson in Lesson.objects.current()} == {"welcome", "commands"}
+    assert "lifecycle-order" not in {question.key for question in Question.objects.current()}
+    assert not Choice.objects.current().filter(question__key="lifecycle-order").exists()
+    assert {card.key for card in Flashcard.objects.current()} == {"image"}
+    assert Deck.objects.current().get().cards.current().get().key == "image"
+    assert Module.objects.count() == 2 and Flashcard.objects.count() == 2  # archived, kept
+
+
 def test_a_restored_file_is_unarchived(db, content_root):
     run_import(content_root)
     lesson = content_root / "demo" / "02-going-further" / "01-ordering.md"
@@ -332,8 +347,8 @@ def test_cached_content_is_immutable(db, client, content_root):
 
     run_import(content_root)
     course = Course.objects.get(slug="demo")
-    content = lesson_content(course, "welcome")
-    assert content == lesson_content(course, "welcome")
+    content = lesson_content(course, slug="welcome")
+    assert content == lesson_content(course, slug="welcome")
     with pytest.raises(dataclasses.FrozenInstanceError):
         content.lesson.title = "changed"
     with pytest.raises(dataclasses.FrozenInstanceError):

@@ -4,6 +4,7 @@ permissions, bounded queries and the demo seed command."""
 import csv
 import io
 import math
+import random
 import time
 from datetime import timedelta
 
@@ -19,35 +20,43 @@ from courseapp.catalog.models import Course, Lesson
 from courseapp.flashcards.models import CardState, Review
 from courseapp.insights import selectors
 from courseapp.insights.charts import nice_ceiling
+from courseapp.insights.services import demo_seed
 from courseapp.progress.models import Enrollment, LessonProgress
+from courseapp.progress.services import course_enroll, lesson_view_record
 from courseapp.quizzes.models import Attempt, Question
-from tests.factories import CourseFactory, LessonFactory
+from courseapp.quizzes.selectors import QuestionData, question_for_answer
+from courseapp.quizzes.services import attempt_reveal, attempt_submit
+from tests.factories import CourseFactory, LessonFactory, UserFactory
 from tests.parallel import run_in_parallel
 
 NOW = timezone.now()
 BASE = NOW - timedelta(days=30)
 
 
-def _student(django_user_model, name, **extra):
-    return django_user_model.objects.create_user(name, f"{name}@example.org", "x", **extra)
+def _question(key: str) -> QuestionData:
+    return question_for_answer(Course.objects.get(slug="demo"), key)
 
 
-def _answer(user, key, correct, *, minute, answer=None, revealed=False):
-    """An attempt as the quiz records it (called in time order per student and question)."""
-    question = Question.objects.get(key=key)
-    answered = question.attempts.filter(user=user, revealed=False).exists()
-    return Attempt.objects.create(
-        user=user,
-        question=question,
-        answer=answer,
-        correct=correct,
-        revealed=revealed,
-        first=not revealed and not answered,
-        created_at=BASE + timedelta(minutes=minute),
-    )
+def _answer(user, key: str, answer, *, minute: int) -> Attempt:
+    """An answer as the quiz records it (graded, its first answer flagged), `minute` minutes
+    into the dataset's day."""
+    return _dated(attempt_submit(user=user, question=_question(key), answer=answer).attempt, minute)
+
+
+def _reveal(user, key: str, *, minute: int) -> Attempt:
+    return _dated(attempt_reveal(user=user, question=_question(key)), minute)
+
+
+def _dated(attempt: Attempt, minute: int) -> Attempt:
+    # The statistics depend on when students answered (active this week, last activity), and
+    # the quiz stamps an answer with the time it arrives: the dataset sets it afterwards.
+    attempt.created_at = BASE + timedelta(minutes=minute)
+    attempt.save(update_fields=["created_at"])
+    return attempt
 
 
 def _progress(user, slug, *, completed, viewed=BASE):
+    """Progress as of `viewed`, written as rows: the services stamp the current time."""
     lesson = Lesson.objects.get(slug=slug)
     LessonProgress.objects.create(
         user=user,
@@ -60,7 +69,7 @@ def _progress(user, slug, *, completed, viewed=BASE):
 
 
 @pytest.fixture
-def dataset(demo_course, django_user_model):
+def dataset(demo_course):
     """Five enrolled students with hand-computable statistics (see the tests for the values).
 
     First-attempt scores (1 correct, 0 wrong) on three questions:
@@ -71,31 +80,31 @@ def dataset(demo_course, django_user_model):
     d          0                  0                -            0
     """
     a, b, c, d, e = (
-        _student(django_user_model, name) for name in ["anna", "bert", "cleo", "dora", "emil"]
+        UserFactory(username=name) for name in ["anna", "bert", "cleo", "dora", "emil"]
     )
     b.first_name, b.last_name = "Bertha", "Benz"
     b.save()
     for user in (a, b, c, d, e):
         Enrollment.objects.create(user=user, course=demo_course, started_at=BASE)
-    _answer(a, "image-vs-container", True, minute=1, answer=["template"])
-    _answer(a, "layers-true-false", True, minute=2, answer=False)
-    _answer(a, "list-command", True, minute=3, answer="docker ps")
-    _answer(b, "image-vs-container", True, minute=1, answer=["template"])
-    _answer(b, "layers-true-false", False, minute=2, answer=True)
-    _answer(b, "layers-true-false", True, minute=3, answer=False)
-    b_last = _answer(b, "list-command", True, minute=4, answer="docker ps")
+    _answer(a, "image-vs-container", ["template"], minute=1)
+    _answer(a, "layers-true-false", False, minute=2)
+    _answer(a, "list-command", "docker ps", minute=3)
+    _answer(b, "image-vs-container", ["template"], minute=1)
+    _answer(b, "layers-true-false", True, minute=2)  # wrong
+    _answer(b, "layers-true-false", False, minute=3)
+    b_last = _answer(b, "list-command", "docker ps", minute=4)
     b_last.created_at = NOW - timedelta(days=2)  # active this week through an answer only
     b_last.save()
-    _answer(c, "image-vs-container", False, minute=1, answer=["same"])
-    _answer(c, "image-vs-container", True, minute=2, revealed=True)
-    _answer(c, "image-vs-container", True, minute=3, answer=["template"])
-    _answer(c, "layers-true-false", True, minute=4, answer=False)
-    _answer(c, "list-command", False, minute=5, answer="docker ls")
+    _answer(c, "image-vs-container", ["same"], minute=1)  # wrong
+    _reveal(c, "image-vs-container", minute=2)
+    _answer(c, "image-vs-container", ["template"], minute=3)
+    _answer(c, "layers-true-false", False, minute=4)
+    _answer(c, "list-command", "docker ls", minute=5)  # wrong
     # A reveal before any answer is not a first attempt.
-    _answer(d, "layers-true-false", False, minute=0, revealed=True)
-    _answer(d, "layers-true-false", False, minute=1, answer=True)
-    _answer(d, "image-vs-container", False, minute=2, answer=["same"])
-    _answer(d, "image-vs-container", False, minute=3, answer=["same"])  # a retry: not first
+    _reveal(d, "layers-true-false", minute=0)
+    _answer(d, "layers-true-false", True, minute=1)  # wrong
+    _answer(d, "image-vs-container", ["same"], minute=2)  # wrong
+    _answer(d, "image-vs-container", ["same"], minute=3)  # a retry: not first
     for slug in ("welcome", "commands", "ordering"):
         _progress(a, slug, completed=True, viewed=NOW - timedelta(days=1))
     _progress(b, "welcome", completed=True, viewed=NOW - timedelta(days=10))
@@ -103,17 +112,6 @@ def dataset(demo_course, django_user_model):
     _progress(c, "welcome", completed=True, viewed=NOW - timedelta(days=20))
     _progress(d, "welcome", completed=False, viewed=NOW - timedelta(days=20))
     return {"a": a, "b": b, "c": c, "d": d, "e": e, "course": demo_course}
-
-
-@pytest.fixture
-def staff(django_user_model):
-    return _student(django_user_model, "root", is_staff=True)
-
-
-@pytest.fixture
-def as_staff(client, staff):
-    client.force_login(staff)
-    return client
 
 
 def _items(course):
@@ -144,16 +142,16 @@ def test_facility_discrimination_and_counts_match_hand_computed_values(dataset):
 
 
 def test_questions_with_very_low_facility_or_negative_discrimination_are_flagged(
-    demo_course, django_user_model
+    demo_course,
 ):
     # Only the weakest student gets image-vs-container right; nobody gets port-number right.
     scores = [(0, 1, 1), (0, 1, 1), (0, 1, 0), (1, 0, 0), (0, 0, 0)]
-    for i, (image, layers, listing) in enumerate(scores):
-        user = _student(django_user_model, f"s{i}")
-        _answer(user, "image-vs-container", bool(image), minute=1, answer=["template"])
-        _answer(user, "layers-true-false", bool(layers), minute=2, answer=False)
-        _answer(user, "list-command", bool(listing), minute=3, answer="x")
-        _answer(user, "port-number", False, minute=4, answer=81)
+    for image, layers, listing in scores:
+        user = UserFactory()
+        _answer(user, "image-vs-container", ["template"] if image else ["same"], minute=1)
+        _answer(user, "layers-true-false", not layers, minute=2)  # the key is false
+        _answer(user, "list-command", "docker ps" if listing else "x", minute=3)
+        _answer(user, "port-number", 81, minute=4)
     items = _items(demo_course)
     assert items["image-vs-container"].discrimination < 0
     assert items["image-vs-container"].flags == ["negative discrimination"]
@@ -181,27 +179,27 @@ def test_median_of_an_even_number_of_students_averages_the_middle_two():
     assert selectors._median([]) is None
 
 
-def test_students_table_sorts_searches_and_paginates(as_staff, dataset, monkeypatch):
+def test_students_table_sorts_searches_and_paginates(staff_client, dataset, monkeypatch):
     url = "/insights/demo/"
-    html = as_staff.get(url, {"sort": "-progress"}).content.decode()
+    html = staff_client.get(url, {"sort": "-progress"}).content.decode()
     assert html.index(">anna<") < html.index(">bert<")
     assert 'aria-sort="descending"' in html
-    html = as_staff.get(url, {"sort": "-accuracy"}).content.decode()
+    html = staff_client.get(url, {"sort": "-accuracy"}).content.decode()
     # accuracy: anna 100%, bert 67%, cleo 33%, dora 0%, emil none (last)
     order = [html.index(f">{name}<") for name in ("anna", "bert", "cleo", "dora", "emil")]
     assert order == sorted(order)
-    html = as_staff.get(url, {"q": "benz"}).content.decode()
+    html = staff_client.get(url, {"q": "benz"}).content.decode()
     assert ">bert<" in html and ">anna<" not in html
     monkeypatch.setattr("courseapp.insights.views.STUDENTS_PER_PAGE", 2)
-    html = as_staff.get(url, {"page": 2}).content.decode()
+    html = staff_client.get(url, {"page": 2}).content.decode()
     assert "Page 2 of 3" in html and ">cleo<" in html and ">anna<" not in html
-    partial = as_staff.get(url, {"page": 2}, HTTP_HX_REQUEST="true").content.decode()
+    partial = staff_client.get(url, {"page": 2}, HTTP_HX_REQUEST="true").content.decode()
     assert partial.lstrip().startswith('<section class="insights-section" id="students"')
     assert "Completion funnel" not in partial
 
 
-def test_page_draws_accessible_svg_charts_without_inline_styles(as_staff, dataset):
-    response = as_staff.get("/insights/demo/")
+def test_page_draws_accessible_svg_charts_without_inline_styles(staff_client, dataset):
+    response = staff_client.get("/insights/demo/")
     html = response.content.decode()
     assert html.count('role="img"') == 2
     assert '<title id="funnel-title">Completion funnel by lesson</title>' in html
@@ -211,22 +209,22 @@ def test_page_draws_accessible_svg_charts_without_inline_styles(as_staff, datase
     assert "very low facility" not in html
 
 
-def test_student_detail_lists_every_lesson_and_attempt(as_staff, dataset):
+def test_student_detail_lists_every_lesson_and_attempt(staff_client, dataset):
     cleo = dataset["c"]
-    html = as_staff.get(f"/insights/demo/students/{cleo.pk}/").content.decode()
+    html = staff_client.get(f"/insights/demo/students/{cleo.pk}/").content.decode()
     assert html.count('class="state-') == 3
     assert "completed" in html and "not started" in html
     assert (
         "✗ incorrect (same)" in html and "shown answer" in html and "✓ correct (template)" in html
     )
-    outsider = _student(type(cleo), "zed")
-    assert as_staff.get(f"/insights/demo/students/{outsider.pk}/").status_code == 404
+    outsider = UserFactory(username="zed")
+    assert staff_client.get(f"/insights/demo/students/{outsider.pk}/").status_code == 404
 
 
-def test_students_csv_has_headers_and_escapes_cells(as_staff, dataset):
+def test_students_csv_has_headers_and_escapes_cells(staff_client, dataset):
     dataset["b"].first_name, dataset["b"].last_name = "=HYPERLINK(1)", 'O"Neil, Jr'
     dataset["b"].save()
-    response = as_staff.get("/insights/demo/students.csv")
+    response = staff_client.get("/insights/demo/students.csv")
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"] == 'attachment; filename="demo-students.csv"'
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
@@ -246,8 +244,8 @@ def test_students_csv_has_headers_and_escapes_cells(as_staff, dataset):
     assert by_name["emil"][6] == ""
 
 
-def test_questions_csv_has_the_item_statistics(as_staff, dataset):
-    response = as_staff.get("/insights/demo/questions.csv")
+def test_questions_csv_has_the_item_statistics(staff_client, dataset):
+    response = staff_client.get("/insights/demo/questions.csv")
     assert response["Content-Disposition"] == 'attachment; filename="demo-questions.csv"'
     rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
     image = next(row for row in rows if row["question"] == "image-vs-container")
@@ -262,17 +260,15 @@ URLS = ["/insights/demo/", "/insights/demo/students.csv", "/insights/demo/questi
 
 @pytest.mark.parametrize("url", URLS)
 def test_students_other_instructors_and_anonymous_users_are_kept_out(
-    client, demo_course, django_user_model, url
+    client, student_client, instructor_client, url
 ):
     assert client.get(url)["Location"].startswith("/accounts/login/")
-    other = CourseFactory()
-    teacher = _student(django_user_model, "teacher")
-    other.instructors.add(teacher)
-    for user in (_student(django_user_model, "pupil"), teacher):
-        client.force_login(user)
-        assert client.get(url).status_code == 403
-    demo_course.instructors.add(teacher)
-    assert client.get(url).status_code == 200
+    assert student_client.get(url).status_code == 403
+    teacher_elsewhere = UserFactory()
+    CourseFactory().instructors.add(teacher_elsewhere)
+    client.force_login(teacher_elsewhere)
+    assert client.get(url).status_code == 403
+    assert instructor_client.get(url).status_code == 200
 
 
 def test_student_detail_is_kept_from_other_users(client, dataset):
@@ -280,82 +276,80 @@ def test_student_detail_is_kept_from_other_users(client, dataset):
     assert client.get(f"/insights/demo/students/{dataset['b'].pk}/").status_code == 403
 
 
-def test_admins_see_every_course_and_unknown_courses_are_404(as_staff, demo_course):
+def test_admins_see_every_course_and_unknown_courses_are_404(staff_client, demo_course):
     hidden = CourseFactory(published=False, title="Hidden course")
-    html = as_staff.get("/insights/").content.decode()
+    html = staff_client.get("/insights/").content.decode()
     assert "Hidden course" in html and demo_course.title in html
-    assert as_staff.get(f"/insights/{hidden.slug}/").status_code == 200
-    assert as_staff.get("/insights/nope/").status_code == 404
+    assert staff_client.get(f"/insights/{hidden.slug}/").status_code == 200
+    assert staff_client.get("/insights/nope/").status_code == 404
 
 
-def test_outline_links_to_insights_only_for_those_who_may_see_them(client, dataset):
-    client.force_login(dataset["a"])
-    assert b"/insights/demo/" not in client.get("/courses/demo/").content
-    dataset["course"].instructors.add(dataset["a"])
-    assert b"/insights/demo/" in client.get("/courses/demo/").content
+def test_outline_links_to_insights_only_for_those_who_may_see_them(
+    student_client, instructor_client
+):
+    assert b"/insights/demo/" not in student_client.get("/courses/demo/").content
+    assert b"/insights/demo/" in instructor_client.get("/courses/demo/").content
 
 
-def _grow(course: Course, django_user_model, *, students: int, lessons: int):
+def _grow(course: Course, *, students: int, lessons: int):
     """More students, lessons and attempts: the query counts must not change."""
     module = course.modules.first()
     for _ in range(lessons):
         LessonFactory(course=course, module=module)
-    questions = list(Question.objects.filter(course=course))
-    for i in range(students):
-        user = _student(django_user_model, f"extra{i}")
-        Enrollment.objects.create(user=user, course=course)
+    questions = [_question(key) for key in course.questions.values_list("key", flat=True)]
+    rng = random.Random(1)
+    for _ in range(students):
+        user = UserFactory()
+        course_enroll(user=user, course=course)
         for lesson in Lesson.objects.filter(course=course):
-            LessonProgress.objects.create(user=user, lesson=lesson, course=course)
+            lesson_view_record(user=user, lesson=lesson)
         for question in questions:
-            Attempt.objects.create(
-                user=user, question=question, answer=["same"], correct=False, first=True
-            )
-            Attempt.objects.create(user=user, question=question, answer=["x"], correct=True)
+            for correct in (False, True):  # a wrong first answer, then the right one
+                answer = question.kind.sample_answer(
+                    question, question.choices, correct=correct, rng=rng
+                )
+                attempt_submit(user=user, question=question, answer=answer)
 
 
 @pytest.mark.parametrize("url", [*URLS, "/insights/demo/?sort=-accuracy&q=e"])
 def test_query_counts_are_bounded_and_independent_of_size(
-    as_staff, dataset, django_user_model, django_assert_max_num_queries, url
+    staff_client, dataset, django_assert_max_num_queries, url
 ):
     def count() -> int:
         cache.clear()  # the statistics themselves, not their cached fragments
         with CaptureQueriesContext(connection) as queries:
-            response = as_staff.get(url)
+            response = staff_client.get(url)
             assert response.status_code == 200
             if response.streaming:
                 b"".join(response.streaming_content)
         return len(queries)
 
     small = count()
-    _grow(dataset["course"], django_user_model, students=6, lessons=3)
+    _grow(dataset["course"], students=6, lessons=3)
     with django_assert_max_num_queries(18):
         assert count() == small
 
 
 def test_course_statistics_are_cached_for_a_minute_and_the_students_stay_live(
-    as_staff, dataset, django_user_model
+    staff_client, dataset
 ):
-    first = as_staff.get("/insights/demo/").content.decode()
+    first = staff_client.get("/insights/demo/").content.decode()
     assert "<dt>Enrolled</dt><dd>5</dd>" in first and "Statistics as of" in first
-    newcomer = django_user_model.objects.create_user("zelda")
-    Enrollment.objects.create(user=newcomer, course=dataset["course"], started_at=timezone.now())
+    course_enroll(user=UserFactory(username="zelda"), course=dataset["course"])
     with CaptureQueriesContext(connection) as cached:
-        second = as_staff.get("/insights/demo/").content.decode()
+        second = staff_client.get("/insights/demo/").content.decode()
     assert "<dt>Enrolled</dt><dd>5</dd>" in second  # the cached statistics
     assert "zelda" in second  # the students table is computed on every request
     cache.clear()  # a minute later
     with CaptureQueriesContext(connection) as fresh:
-        third = as_staff.get("/insights/demo/").content.decode()
+        third = staff_client.get("/insights/demo/").content.decode()
     assert "<dt>Enrolled</dt><dd>6</dd>" in third
     assert len(cached.captured_queries) < len(fresh.captured_queries)
 
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="threads need their own connections")
-def test_parallel_requests_for_cold_statistics_compute_them_once(
-    demo_course, django_user_model, monkeypatch
-):
-    staff = django_user_model.objects.create_user("boss", is_staff=True)
+def test_parallel_requests_for_cold_statistics_compute_them_once(demo_course, staff, monkeypatch):
     computed = []
 
     def slow_item_statistics(course):
@@ -375,9 +369,9 @@ def test_parallel_requests_for_cold_statistics_compute_them_once(
     assert computed == [demo_course.pk]
 
 
-def test_student_detail_queries_are_bounded(as_staff, dataset, django_assert_max_num_queries):
+def test_student_detail_queries_are_bounded(staff_client, dataset, django_assert_max_num_queries):
     with django_assert_max_num_queries(12):
-        assert as_staff.get(f"/insights/demo/students/{dataset['a'].pk}/").status_code == 200
+        assert staff_client.get(f"/insights/demo/students/{dataset['a'].pk}/").status_code == 200
 
 
 def test_nice_axis_tops():
@@ -424,6 +418,21 @@ def test_seed_demo_creates_students_progress_and_attempts(demo_course, django_us
         call_command("seed_demo", course=["demo"], students=5, stdout=io.StringIO())
     call_command("seed_demo", course=["demo"], students=5, reset=True, stdout=io.StringIO())
     assert Enrollment.objects.count() == 5
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="only PostgreSQL is analyzed")
+def test_seed_demo_analyzes_the_tables_once_they_are_filled(demo_course):
+    with CaptureQueriesContext(connection) as queries:
+        demo_seed(courses=[demo_course], students=30, seed=1)
+    statements = [query["sql"] for query in queries.captured_queries]
+    [analyze] = [i for i, sql in enumerate(statements) if sql.startswith("ANALYZE")]
+    for model in (Attempt, CardState, Review):
+        table = model._meta.db_table
+        inserts = [
+            i for i, sql in enumerate(statements) if sql.startswith(f'INSERT INTO "{table}"')
+        ]
+        assert inserts and max(inserts) < analyze, table
+        assert table in statements[analyze]
 
 
 def state_last_review(state):

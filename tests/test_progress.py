@@ -2,107 +2,101 @@
 
 import io
 import shutil
+from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.utils import timezone
 
 from courseapp.catalog.models import Course, Lesson
+from courseapp.flashcards.models import Flashcard
+from courseapp.flashcards.services import card_review
 from courseapp.progress.models import Enrollment, LessonProgress
 from courseapp.progress.services import lesson_complete
 from courseapp.quizzes.models import Choice
-from tests.factories import CourseFactory, LessonFactory, ModuleFactory
+from tests.factories import CourseFactory, LessonFactory, ModuleFactory, UserFactory
 from tests.parallel import run_in_parallel
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
-
-@pytest.fixture
-def student(django_user_model):
-    return django_user_model.objects.create_user("ada", "ada@example.org", "a-Long-pass-9")
+pytestmark = pytest.mark.usefixtures("demo_course")
 
 
-@pytest.fixture
-def signed_in(client, student, demo_course):
-    client.force_login(student)
-    return client
-
-
-def test_opening_a_lesson_records_the_view_and_enrolls(signed_in, student):
-    signed_in.get("/courses/demo/welcome/")
-    signed_in.get("/courses/demo/welcome/")
+def test_opening_a_lesson_records_the_view_and_enrolls(student_client, student):
+    student_client.get("/courses/demo/welcome/")
+    student_client.get("/courses/demo/welcome/")
     progress = LessonProgress.objects.get(user=student)
     assert progress.lesson.slug == "welcome" and not progress.completed
     assert progress.last_viewed_at > progress.first_viewed_at
     assert Enrollment.objects.filter(user=student, course__slug="demo").count() == 1
 
 
-def test_anonymous_views_record_nothing(client, demo_course):
+def test_anonymous_views_record_nothing(client):
     html = client.get("/courses/demo/welcome/").content.decode()
     assert "to keep track of your progress" in html
     assert not LessonProgress.objects.exists()
 
 
-def test_mark_complete_with_htmx_and_undo(signed_in, student):
-    response = signed_in.post("/courses/demo/welcome/complete/", **HTMX)
+def test_mark_complete_with_htmx_and_undo(student_client, student):
+    response = student_client.post("/courses/demo/welcome/complete/", **HTMX)
     assert b"You completed this lesson" in response.content
     assert b"Mark as not complete" in response.content
     assert LessonProgress.objects.get(user=student).completed
-    response = signed_in.post("/courses/demo/welcome/incomplete/", **HTMX)
+    response = student_client.post("/courses/demo/welcome/incomplete/", **HTMX)
     assert b"Mark as complete" in response.content
     assert not LessonProgress.objects.get(user=student).completed
 
 
-def test_mark_complete_without_javascript_redirects_to_the_lesson(signed_in):
-    response = signed_in.post("/courses/demo/welcome/complete/")
+def test_mark_complete_without_javascript_redirects_to_the_lesson(student_client):
+    response = student_client.post("/courses/demo/welcome/complete/")
     assert response["Location"] == "/courses/demo/welcome/"
-    assert b"You completed this lesson" in signed_in.get("/courses/demo/welcome/").content
+    assert b"You completed this lesson" in student_client.get("/courses/demo/welcome/").content
 
 
-def test_completion_needs_login_and_post(client, signed_in, demo_course):
-    assert signed_in.get("/courses/demo/welcome/complete/").status_code == 405
-    client.logout()
+def test_completion_needs_login_and_post(client, student_client):
+    assert student_client.get("/courses/demo/welcome/complete/").status_code == 405
     assert client.post("/courses/demo/welcome/complete/")["Location"].startswith("/accounts/login/")
     assert not LessonProgress.objects.filter(completed_at__isnull=False).exists()
 
 
-def test_draft_or_unknown_lessons_cannot_be_completed(signed_in):
+def test_draft_or_unknown_lessons_cannot_be_completed(student_client):
     Lesson.objects.filter(slug="commands").update(draft=True)
-    assert signed_in.post("/courses/demo/commands/complete/").status_code == 404
-    assert signed_in.post("/courses/demo/nope/complete/").status_code == 404
+    assert student_client.post("/courses/demo/commands/complete/").status_code == 404
+    assert student_client.post("/courses/demo/nope/complete/").status_code == 404
 
 
-def test_answering_every_question_correctly_completes_the_lesson(signed_in, student):
+def test_answering_every_question_correctly_completes_the_lesson(student_client, student):
     template = Choice.objects.get(key="template").pk
-    signed_in.post(
+    student_client.post(
         "/courses/demo/questions/image-vs-container/answer/", {"choice": template}, **HTMX
     )
     assert not LessonProgress.objects.filter(user=student, completed_at__isnull=False).exists()
-    response = signed_in.post(
+    response = student_client.post(
         "/courses/demo/questions/layers-true-false/answer/", {"answer": "false"}, **HTMX
     )
     assert b'id="lesson-completion" hx-swap-oob="true"' in response.content
     assert LessonProgress.objects.get(user=student, lesson__slug="welcome").completed
 
 
-def test_outline_shows_percent_ticks_and_count(signed_in):
-    signed_in.post("/courses/demo/welcome/complete/")
-    html = signed_in.get("/courses/demo/").content.decode()
+def test_outline_shows_percent_ticks_and_count(student_client):
+    student_client.post("/courses/demo/welcome/complete/")
+    html = student_client.get("/courses/demo/").content.decode()
     assert "<strong>33%</strong> · 1 of 3 lessons" in html
     assert html.count('class="completed"') == 1
 
 
-def test_start_course_enrolls_and_opens_the_first_lesson(signed_in, student):
-    assert b"Start course" in signed_in.get("/courses/demo/").content
-    response = signed_in.post("/courses/demo/start/")
+def test_start_course_enrolls_and_opens_the_first_lesson(student_client, student):
+    assert b"Start course" in student_client.get("/courses/demo/").content
+    response = student_client.post("/courses/demo/start/")
     assert response["Location"] == "/courses/demo/welcome/"
     assert Enrollment.objects.filter(user=student).count() == 1
-    assert b"0 of 3 lessons" in signed_in.get("/courses/demo/").content
+    assert b"0 of 3 lessons" in student_client.get("/courses/demo/").content
 
 
-def test_progress_survives_reimport_move_and_archiving(signed_in, student, content_root):
+def test_progress_survives_reimport_move_and_archiving(student_client, student, content_root):
     for slug in ("welcome", "commands"):
-        signed_in.post(f"/courses/demo/{slug}/complete/")
+        student_client.post(f"/courses/demo/{slug}/complete/")
     demo = content_root / "demo"
     shutil.move(
         demo / "01-first-steps" / "02-commands.md", demo / "02-going-further" / "02-commands.md"
@@ -112,7 +106,7 @@ def test_progress_survives_reimport_move_and_archiving(signed_in, student, conte
         welcome.read_text().replace("02-commands.md", "../02-going-further/02-commands.md")
     )
     call_command("import_content", str(content_root), stdout=io.StringIO())
-    assert b"2 of 3 lessons" in signed_in.get("/courses/demo/").content
+    assert b"2 of 3 lessons" in student_client.get("/courses/demo/").content
 
     welcome.unlink()
     ordering = demo / "02-going-further" / "01-ordering.md"
@@ -122,37 +116,33 @@ def test_progress_survives_reimport_move_and_archiving(signed_in, student, conte
         )
     )
     call_command("import_content", str(content_root), stdout=io.StringIO())
-    assert b"1 of 2 lessons" in signed_in.get("/courses/demo/").content
+    assert b"1 of 2 lessons" in student_client.get("/courses/demo/").content
     assert LessonProgress.objects.filter(user=student, completed_at__isnull=False).count() == 2
 
 
-def test_marking_complete_twice_keeps_one_row_and_the_first_time(signed_in, student):
-    signed_in.post("/courses/demo/welcome/complete/")
+def test_marking_complete_twice_keeps_one_row_and_the_first_time(student_client, student):
+    student_client.post("/courses/demo/welcome/complete/")
     first = LessonProgress.objects.get(user=student).completed_at
-    signed_in.post("/courses/demo/welcome/complete/")
+    student_client.post("/courses/demo/welcome/complete/")
     assert LessonProgress.objects.filter(user=student).count() == 1
     assert LessonProgress.objects.get(user=student).completed_at == first
 
 
 @pytest.mark.django_db(transaction=True)
-def test_parallel_completions_leave_exactly_one_row(django_user_model, content_root):
+def test_parallel_completions_leave_exactly_one_row(student):
     if connection.vendor != "postgresql":
         pytest.skip("real concurrency needs PostgreSQL (SQLite serialises writers)")
-    call_command("import_content", str(content_root), stdout=io.StringIO())
-    user = django_user_model.objects.create_user("racer", password="a-Long-pass-9")
     lesson = Lesson.objects.select_related("course").get(slug="welcome")
-    outcomes = run_in_parallel(lambda: lesson_complete(user=user, lesson=lesson), 8)
+    outcomes = run_in_parallel(lambda: lesson_complete(user=student, lesson=lesson), 8)
     assert not [outcome for outcome in outcomes if isinstance(outcome, Exception)]
-    assert LessonProgress.objects.filter(user=user, lesson=lesson).count() == 1
-    assert LessonProgress.objects.get(user=user, lesson=lesson).completed
-    assert Enrollment.objects.filter(user=user).count() == 1
+    assert LessonProgress.objects.filter(user=student, lesson=lesson).count() == 1
+    assert LessonProgress.objects.get(user=student, lesson=lesson).completed
+    assert Enrollment.objects.filter(user=student).count() == 1
 
 
-def test_a_student_never_sees_or_changes_another_students_progress(
-    client, signed_in, student, django_user_model
-):
-    signed_in.post("/courses/demo/welcome/complete/")
-    other = django_user_model.objects.create_user("bob", password="a-Long-pass-9")
+def test_a_student_never_sees_or_changes_another_students_progress(client, student_client, student):
+    student_client.post("/courses/demo/welcome/complete/")
+    other = UserFactory(username="bob")
     client.force_login(other)
     assert b"You have not started a course yet" in client.get("/dashboard/").content
     assert b"0 of 3 lessons" not in client.get("/courses/demo/").content
@@ -162,13 +152,13 @@ def test_a_student_never_sees_or_changes_another_students_progress(
     assert not LessonProgress.objects.get(user=other).completed
 
 
-def test_dashboard_shows_progress_accuracy_and_continue(signed_in):
+def test_dashboard_shows_progress_accuracy_and_continue(student_client):
     template, same = (Choice.objects.get(key=k).pk for k in ("template", "same"))
-    signed_in.post("/courses/demo/questions/image-vs-container/answer/", {"choice": same})
-    signed_in.post("/courses/demo/questions/image-vs-container/answer/", {"choice": template})
-    signed_in.post("/courses/demo/questions/layers-true-false/answer/", {"answer": "false"})
-    signed_in.get("/courses/demo/commands/")
-    html = signed_in.get("/dashboard/").content.decode()
+    student_client.post("/courses/demo/questions/image-vs-container/answer/", {"choice": same})
+    student_client.post("/courses/demo/questions/image-vs-container/answer/", {"choice": template})
+    student_client.post("/courses/demo/questions/layers-true-false/answer/", {"answer": "false"})
+    student_client.get("/courses/demo/commands/")
+    html = student_client.get("/dashboard/").content.decode()
     assert "Demo course" in html
     assert "<strong>33%</strong> · 1 of 3 lessons" in html
     assert "Quiz accuracy, first try</dt><dd>50%" in html
@@ -176,52 +166,44 @@ def test_dashboard_shows_progress_accuracy_and_continue(signed_in):
     assert 'href="/courses/demo/commands/">Continue' in html
 
 
-def test_dashboard_counts_flashcards_due(signed_in, student):
-    from datetime import timedelta
-
-    from django.utils import timezone
-
-    from courseapp.flashcards.models import Flashcard
-    from courseapp.flashcards.services import card_review
-
-    signed_in.get("/courses/demo/welcome/")
+def test_dashboard_counts_flashcards_due(student_client, student):
+    student_client.get("/courses/demo/welcome/")
     card = Flashcard.objects.get(key="image")
     card_review(user=student, card=card, rating=1, reviewed_at=timezone.now() - timedelta(hours=1))
-    html = signed_in.get("/dashboard/").content.decode()
+    html = student_client.get("/dashboard/").content.decode()
     assert 'Flashcards due</dt><dd><a href="/courses/demo/flashcards/">1<' in html
 
 
-def test_continue_falls_back_to_the_first_unfinished_lesson(signed_in):
-    signed_in.post("/courses/demo/welcome/complete/")
-    html = signed_in.get("/dashboard/").content.decode()
+def test_continue_falls_back_to_the_first_unfinished_lesson(student_client):
+    student_client.post("/courses/demo/welcome/complete/")
+    html = student_client.get("/dashboard/").content.decode()
     assert 'href="/courses/demo/commands/">Continue' in html
 
 
-def test_dashboard_with_nothing_completed_yet(signed_in):
-    signed_in.get("/courses/demo/commands/")
-    html = signed_in.get("/dashboard/").content.decode()
+def test_dashboard_with_nothing_completed_yet(student_client):
+    student_client.get("/courses/demo/commands/")
+    html = student_client.get("/dashboard/").content.decode()
     assert "<strong>0%</strong> · 0 of 3 lessons" in html
     assert 'href="/courses/demo/commands/">Continue' in html
 
 
-def test_dashboard_empty_state_and_login(client, student):
+def test_dashboard_empty_state_and_login(client, student_client):
     assert client.get("/dashboard/")["Location"].startswith("/accounts/login/")
-    client.force_login(student)
-    html = client.get("/dashboard/").content.decode()
+    html = student_client.get("/dashboard/").content.decode()
     assert "You have not started a course yet" in html and 'href="/"' in html
 
 
 def test_dashboard_and_outline_queries_do_not_grow(
-    signed_in, student, django_assert_max_num_queries
+    student_client, student, django_assert_max_num_queries
 ):
-    signed_in.post("/courses/demo/welcome/complete/")
-    signed_in.post("/courses/demo/questions/layers-true-false/answer/", {"answer": "true"})
+    student_client.post("/courses/demo/welcome/complete/")
+    student_client.post("/courses/demo/questions/layers-true-false/answer/", {"answer": "true"})
     counts = {}
     for round_ in range(2):
         with django_assert_max_num_queries(12) as dashboard:
-            signed_in.get("/dashboard/")
+            student_client.get("/dashboard/")
         with django_assert_max_num_queries(12) as outline:
-            signed_in.get("/courses/demo/")
+            student_client.get("/courses/demo/")
         counts[round_] = (len(dashboard.captured_queries), len(outline.captured_queries))
         for _ in range(3):  # more courses, lessons and progress for the next round
             course = CourseFactory()

@@ -14,6 +14,8 @@ from django.core.management import call_command
 
 from courseapp.quizzes import types
 from courseapp.quizzes.models import Attempt, Question
+from courseapp.quizzes.selectors import question_for_answer
+from courseapp.quizzes.services import attempt_submit
 from courseapp.quizzes.types import (
     EmptyAnswer,
     Fence,
@@ -22,6 +24,7 @@ from courseapp.quizzes.types import (
     QuestionType,
     TamperedAnswer,
 )
+from tests.factories import UserFactory
 
 
 class WordCount(QuestionType):
@@ -92,31 +95,30 @@ def course_with_word_count(db, word_count, content_root):
     call_command("import_content", str(content_root), stdout=io.StringIO())
 
 
-def test_the_new_type_imports_renders_and_grades(course_with_word_count, client, django_user_model):
+def test_the_new_type_imports_renders_and_grades(course_with_word_count, client, student_client):
     question = Question.objects.get(key="count-the-words")
     assert question.kind.label == "Word count"
     page = client.get("/courses/demo/welcome/").content.decode()
     assert "Number of words" in page
     assert "5 words" not in page  # the key stays out of the page
 
-    client.force_login(django_user_model.objects.create_user("ada", password="x"))
     url = "/courses/demo/questions/count-the-words/answer/"
-    wrong = client.post(url, {"answer": "4"}, **HTMX).content.decode()
+    wrong = student_client.post(url, {"answer": "4"}, **HTMX).content.decode()
     assert "Incorrect" in wrong
-    right = client.post(url, {"answer": "5"}, **HTMX).content.decode()
+    right = student_client.post(url, {"answer": "5"}, **HTMX).content.decode()
     assert "Correct" in right
     assert "5 words" in right
-    assert client.post(url, {"answer": "five"}, **HTMX).status_code == 400
+    assert student_client.post(url, {"answer": "five"}, **HTMX).status_code == 400
     assert [a.answer for a in Attempt.objects.order_by("pk")] == [4, 5]
 
 
-def test_the_new_type_feeds_the_question_statistics(course_with_word_count, django_user_model):
+def test_the_new_type_feeds_the_question_statistics(course_with_word_count):
     from courseapp.insights.selectors import item_statistics
 
     question = Question.objects.get(key="count-the-words")
-    for number in range(3):
-        user = django_user_model.objects.create_user(f"s{number}")
-        Attempt.objects.create(user=user, question=question, answer=4, correct=False, first=True)
+    for _ in range(3):
+        answering = question_for_answer(question.course, question.key)
+        attempt_submit(user=UserFactory(), question=answering, answer=4)
     item = next(i for i in item_statistics(question.course) if i.question.pk == question.pk)
     assert (item.top_wrong, item.top_wrong_count) == ("4 words", 3)
     assert question.kind.sample_answer(question, [], correct=True, rng=random.Random(1)) == 5

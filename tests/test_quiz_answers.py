@@ -13,19 +13,13 @@ from django.utils import timezone
 
 from courseapp.catalog.models import Lesson
 from courseapp.quizzes.models import Attempt, Choice, Question
+from courseapp.quizzes.selectors import question_for_answer
+from courseapp.quizzes.services import _attempt_save, attempt_submit, question_grade
+from tests.factories import UserFactory
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
-
-@pytest.fixture
-def student(django_user_model):
-    return django_user_model.objects.create_user("ada", "ada@example.org", "a-Long-pass-9")
-
-
-@pytest.fixture
-def signed_in(client, student, demo_course):
-    client.force_login(student)
-    return client
+pytestmark = pytest.mark.usefixtures("demo_course")
 
 
 def url(key: str, action: str = "answer") -> str:
@@ -67,25 +61,25 @@ RIGHT_AND_WRONG = {
 
 
 @pytest.mark.parametrize("key", RIGHT_AND_WRONG)
-def test_wrong_then_right_with_htmx(signed_in, key):
+def test_wrong_then_right_with_htmx(student_client, key):
     right, wrong = RIGHT_AND_WRONG[key]
-    response = signed_in.post(url(key), wrong(), **HTMX)
+    response = student_client.post(url(key), wrong(), **HTMX)
     assert response.status_code == 200
     html = response.content.decode()
     assert html.lstrip().startswith('<p class="verdict incorrect"><strong>Incorrect.')
     assert "Show answer" in html
     assert "explanation" not in html
 
-    html = signed_in.post(url(key), right(), **HTMX).content.decode()
+    html = student_client.post(url(key), right(), **HTMX).content.decode()
     assert html.lstrip().startswith('<p class="verdict correct"><strong>Correct')
     assert "The answer" in html
     attempts = Attempt.objects.filter(question__key=key).order_by("created_at", "pk")
     assert [a.correct for a in attempts] == [False, True]
 
 
-def test_attempt_stores_the_answer_as_ids_and_values(signed_in):
+def test_attempt_stores_the_answer_as_ids_and_values(student_client):
     for key, (right, _) in RIGHT_AND_WRONG.items():
-        signed_in.post(url(key), right(), **HTMX)
+        student_client.post(url(key), right(), **HTMX)
     stored = dict(Attempt.objects.values_list("question__key", "answer"))
     assert stored == {
         "image-vs-container": ["template"],
@@ -97,50 +91,50 @@ def test_attempt_stores_the_answer_as_ids_and_values(signed_in):
     }
 
 
-def test_feedback_of_the_picked_choice_is_shown(signed_in):
-    html = signed_in.post(
+def test_feedback_of_the_picked_choice_is_shown(student_client):
+    html = student_client.post(
         url("image-vs-container"), {"choice": choice_pk("image-vs-container", "same")}, **HTMX
     ).content.decode()
     assert "A container adds a writable layer and a process." in html
 
 
-def test_without_javascript_the_form_redirects_back_to_the_question(signed_in):
-    response = signed_in.post(url("port-number"), {"answer": "8080"})
+def test_without_javascript_the_form_redirects_back_to_the_question(student_client):
+    response = student_client.post(url("port-number"), {"answer": "8080"})
     assert response.status_code == 302
     assert response["Location"] == "/courses/demo/commands/#q-port-number"
-    html = signed_in.get("/courses/demo/commands/").content.decode()
+    html = student_client.get("/courses/demo/commands/").content.decode()
     section = html.split('id="q-port-number"')[1].split("</section>")[0]
     assert "<strong>Incorrect.</strong>" in section
     assert 'value="8080"' in section  # the last answer is shown again
 
 
-def test_returning_student_sees_solved_state(signed_in):
-    signed_in.post(url("layers-true-false"), {"answer": "false"})
-    html = signed_in.get("/courses/demo/welcome/").content.decode()
+def test_returning_student_sees_solved_state(student_client):
+    student_client.post(url("layers-true-false"), {"answer": "false"})
+    html = student_client.get("/courses/demo/welcome/").content.decode()
     section = html.split('id="q-layers-true-false"')[1].split("</section>")[0]
     assert "answered correctly" in section
     assert "<strong>Correct</strong>" in section
     assert 'value="false" checked' in section
 
 
-def test_show_answer_is_recorded_and_reveals_key_and_explanation(signed_in):
-    signed_in.post(url("port-number"), {"answer": "1"}, **HTMX)
-    html = signed_in.post(url("port-number", "reveal"), **HTMX).content.decode()
+def test_show_answer_is_recorded_and_reveals_key_and_explanation(student_client):
+    student_client.post(url("port-number"), {"answer": "1"}, **HTMX)
+    html = student_client.post(url("port-number", "reveal"), **HTMX).content.decode()
     assert "Answer shown" in html
     assert "<p>80</p>" in html and "HTTPS uses 443" in html
     attempt = Attempt.objects.latest("created_at")
     assert attempt.revealed and not attempt.correct and attempt.answer is None
 
 
-def test_empty_answer_writes_nothing_and_asks_for_one(signed_in):
-    response = signed_in.post(url("image-vs-container"), {}, **HTMX)
+def test_empty_answer_writes_nothing_and_asks_for_one(student_client):
+    response = student_client.post(url("image-vs-container"), {}, **HTMX)
     assert response.status_code == 200
     assert b"Pick an answer first." in response.content
-    assert signed_in.post(url("list-command"), {"answer": "   "}).status_code == 302
+    assert student_client.post(url("list-command"), {"answer": "   "}).status_code == 302
     assert not Attempt.objects.exists()
 
 
-def test_anonymous_reader_sees_questions_and_a_sign_in_prompt(client, demo_course):
+def test_anonymous_reader_sees_questions_and_a_sign_in_prompt(client):
     html = client.get("/courses/demo/welcome/").content.decode()
     assert "Which statement is true?" in html
     assert "Check answer" not in html
@@ -184,47 +178,49 @@ def test_anonymous_reader_sees_questions_and_a_sign_in_prompt(client, demo_cours
         ("lifecycle-order", lambda: {f"position-{choice_pk('lifecycle-order', 'pull')}": "1"}),
     ],
 )
-def test_tampered_posts_are_rejected_and_write_nothing(signed_in, key, data):
-    response = signed_in.post(url(key), data(), **HTMX)
+def test_tampered_posts_are_rejected_and_write_nothing(student_client, key, data):
+    response = student_client.post(url(key), data(), **HTMX)
     assert response.status_code == 400
     assert not Attempt.objects.exists()
 
 
-def test_question_of_an_archived_lesson_cannot_be_answered(signed_in):
+def test_question_of_an_archived_lesson_cannot_be_answered(student_client):
     Lesson.objects.filter(slug="commands").update(archived=True)
-    assert signed_in.post(url("port-number"), {"answer": "80"}).status_code == 404
-    assert signed_in.post(url("no-such-question"), {"answer": "80"}).status_code == 404
+    assert student_client.post(url("port-number"), {"answer": "80"}).status_code == 404
+    assert student_client.post(url("no-such-question"), {"answer": "80"}).status_code == 404
     assert not Attempt.objects.exists()
 
 
-def test_a_question_an_import_removes_cannot_be_answered_from_then_on(signed_in, content_root):
-    assert signed_in.post(url("port-number"), {"answer": "80"}).status_code == 302  # now cached
+def test_a_question_an_import_removes_cannot_be_answered_from_then_on(student_client, content_root):
+    assert (
+        student_client.post(url("port-number"), {"answer": "80"}).status_code == 302
+    )  # now cached
     path = content_root / "demo" / "01-first-steps" / "02-commands.md"
     text = path.read_text()
     path.write_text(text[: text.index("```quiz\nid: port-number")])
     call_command("import_content", str(content_root), stdout=io.StringIO())
-    assert signed_in.post(url("port-number"), {"answer": "80"}).status_code == 404
-    assert signed_in.post(url("list-command"), {"answer": "docker ps"}).status_code == 302
+    assert student_client.post(url("port-number"), {"answer": "80"}).status_code == 404
+    assert student_client.post(url("list-command"), {"answer": "docker ps"}).status_code == 302
     assert Attempt.objects.count() == 2
 
 
-def test_missing_csrf_token_is_refused(student, demo_course):
+def test_missing_csrf_token_is_refused(student):
     client = Client(enforce_csrf_checks=True)
     client.force_login(student)
     assert client.post(url("port-number"), {"answer": "80"}).status_code == 403
     assert not Attempt.objects.exists()
 
 
-def test_oversized_body_is_refused(signed_in):
-    response = signed_in.post(
+def test_oversized_body_is_refused(student_client):
+    response = student_client.post(
         url("list-command"), {"answer": "docker ps", "padding": "x" * 100_000}
     )
     assert response.status_code == 400
     assert not Attempt.objects.exists()
 
 
-def test_get_is_not_allowed(signed_in):
-    assert signed_in.get(url("port-number")).status_code == 405
+def test_get_is_not_allowed(student_client):
+    assert student_client.get(url("port-number")).status_code == 405
 
 
 SECRETS = {
@@ -238,9 +234,7 @@ SECRETS = {
 
 
 @pytest.mark.parametrize("user_kind", ["anonymous", "student"])
-def test_answer_key_never_reaches_the_page_before_answering(
-    client, student, demo_course, user_kind
-):
+def test_answer_key_never_reaches_the_page_before_answering(client, student, user_kind):
     if user_kind == "student":
         client.force_login(student)
     pages = "".join(
@@ -270,12 +264,10 @@ def _shown_choices(html: str) -> list[str]:
     return re.findall(r'name="choice" value="(\d+)"', _section(html))
 
 
-def test_shuffle_is_stable_per_student_and_differs_between_students(
-    client, django_user_model, demo_course
-):
+def test_shuffle_is_stable_per_student_and_differs_between_students(client):
     orders = []
-    for name in ("u1", "u2", "u3", "u4", "u5"):
-        client.force_login(django_user_model.objects.create_user(name, password="a-Long-pass-9"))
+    for _ in range(5):
+        client.force_login(UserFactory())
         first = client.get("/courses/demo/ordering/").content.decode()
         again = client.get("/courses/demo/ordering/").content.decode()
         assert _shown_choices(first) == _shown_choices(again)
@@ -283,8 +275,10 @@ def test_shuffle_is_stable_per_student_and_differs_between_students(
     assert len(set(orders)) > 1
 
 
-def test_reimport_after_rewording_and_reordering_keeps_attempts_gradable(signed_in, content_root):
-    signed_in.post(
+def test_reimport_after_rewording_and_reordering_keeps_attempts_gradable(
+    student_client, content_root
+):
+    student_client.post(
         url("image-vs-container"), {"choice": choice_pk("image-vs-container", "template")}
     )
     lesson = content_root / "demo" / "01-first-steps" / "01-welcome.md"
@@ -300,42 +294,39 @@ def test_reimport_after_rewording_and_reordering_keeps_attempts_gradable(signed_
     assert [c.key for c in question.choices.all()] == ["same", "template"]
     attempt = Attempt.objects.get()
     assert attempt.question == question
-    from courseapp.quizzes.selectors import question_for_answer
-    from courseapp.quizzes.services import question_grade
-
     current = question_for_answer(question.course, question.key)
     assert question_grade(current, attempt.answer).correct
-    response = signed_in.post(
+    response = student_client.post(
         url("image-vs-container"), {"choice": choice_pk("image-vs-container", "template")}, **HTMX
     )
     assert b"<strong>Correct</strong>" in response.content
 
 
-def test_lesson_page_queries_are_bounded(signed_in, django_assert_max_num_queries):
+def test_lesson_page_queries_are_bounded(student_client, django_assert_max_num_queries):
     for key, (right, wrong) in RIGHT_AND_WRONG.items():
         for data in (wrong, wrong, right):
-            signed_in.post(url(key), data(), **HTMX)
+            student_client.post(url(key), data(), **HTMX)
     # The first view reads the lesson's content; later views take it from the cache.
     with django_assert_max_num_queries(12):
-        first = signed_in.get("/courses/demo/welcome/")
+        first = student_client.get("/courses/demo/welcome/")
     with django_assert_max_num_queries(7):
-        again = signed_in.get("/courses/demo/welcome/")
+        again = student_client.get("/courses/demo/welcome/")
     for response in (first, again):
         assert response.content.count(b"<strong>Correct</strong>") == 2
 
 
-def test_answer_post_queries_are_bounded(signed_in, django_assert_max_num_queries):
+def test_answer_post_queries_are_bounded(student_client, django_assert_max_num_queries):
     for _ in range(5):
-        signed_in.post(url("port-number"), {"answer": "1"}, **HTMX)
+        student_client.post(url("port-number"), {"answer": "1"}, **HTMX)
     # Inside the test's transaction attempt_submit's own is a savepoint: one query more.
     with django_assert_max_num_queries(9):
-        signed_in.post(url("port-number"), {"answer": "80"}, **HTMX)
+        student_client.post(url("port-number"), {"answer": "80"}, **HTMX)
 
 
-def test_the_first_answer_is_flagged_and_a_reveal_never_is(signed_in, student):
-    signed_in.post(url("port-number", "reveal"), **HTMX)
-    signed_in.post(url("port-number"), {"answer": "1"}, **HTMX)
-    signed_in.post(url("port-number"), {"answer": "80"}, **HTMX)
+def test_the_first_answer_is_flagged_and_a_reveal_never_is(student_client, student):
+    student_client.post(url("port-number", "reveal"), **HTMX)
+    student_client.post(url("port-number"), {"answer": "1"}, **HTMX)
+    student_client.post(url("port-number"), {"answer": "80"}, **HTMX)
     attempts = Attempt.objects.filter(user=student).order_by("created_at", "pk")
     assert [(a.revealed, a.first) for a in attempts] == [
         (True, False),
@@ -345,20 +336,19 @@ def test_the_first_answer_is_flagged_and_a_reveal_never_is(signed_in, student):
 
 
 def test_a_parallel_first_answer_makes_the_second_a_retry(student, demo_course):
-    from courseapp.quizzes.services import _attempt_save
-
-    question = Question.objects.get(key="port-number")
-    Attempt.objects.create(user=student, question=question, answer=1, correct=False, first=True)
-    late = Attempt(user=student, question=question, answer=80, correct=True, first=True)
+    question = question_for_answer(demo_course, "port-number")
+    attempt_submit(user=student, question=question, answer=1)
+    late = Attempt(user=student, question_id=question.pk, answer=80, correct=True, first=True)
     _attempt_save(late)  # what a request that counted no answer before the other saved does
     assert late.pk and not late.first
-    assert Attempt.objects.filter(user=student, question=question, first=True).count() == 1
+    assert Attempt.objects.filter(user=student, question_id=question.pk, first=True).count() == 1
 
 
-def test_the_migration_flags_each_students_first_answer(student, django_user_model, demo_course):
+def test_the_migration_flags_each_students_first_answer(student):
+    """Raw rows, as the migration found them: attempts stored before the flag existed."""
     migration = importlib.import_module("courseapp.quizzes.migrations.0006_attempt_first")
     question = Question.objects.get(key="port-number")
-    other = django_user_model.objects.create_user("other")
+    other = UserFactory()
     at = timezone.now()
     rows = [
         (student, True, at),  # a reveal first

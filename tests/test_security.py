@@ -4,7 +4,9 @@ import json
 import logging
 import os
 import re
+import runpy
 import secrets
+import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -13,11 +15,12 @@ import pytest
 import yaml
 from axes.models import AccessAttempt
 from django.conf import settings as django_settings
-from django.contrib.auth import get_user_model
+from django.core.exceptions import ImproperlyConfigured
 from django.test import Client, RequestFactory
 
 from courseapp.logs import JsonFormatter
 from courseapp.proxy import client_ip
+from tests.factories import PASSWORD
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -57,26 +60,114 @@ def test_check_deploy_passes_with_the_documented_production_settings(tmp_path, p
     assert "System check identified no issues (0 silenced)." in result.stdout
 
 
-def test_env_example_documents_every_variable_that_is_read():
-    sources = [
-        ROOT / "courseapp" / "settings.py",
-        ROOT / "deploy" / "gunicorn.conf.py",
-        ROOT / "deploy" / "start.sh",
-        ROOT / "docker-compose.yml",
-    ]
-    pattern = re.compile(
-        r"""(?:environ\.get|env_bool|env_list)\(\s*["']([A-Z_]+)["']|\$\{([A-Z_]+)"""
-    )
-    read = {
-        name
-        for source in sources
-        for match in pattern.finditer(source.read_text())
-        for name in match.groups()
-        if name
-    }
-    assert {"SECRET_KEY", "DATABASE_URL", "PORT", "GUNICORN_WORKERS", "WEB_PORT"} <= read
+# --- Settings read from the environment ---------------------------------------------------
+
+SETTINGS = ROOT / "courseapp" / "settings.py"
+GUNICORN_SETTINGS = ROOT / "deploy" / "gunicorn.conf.py"
+
+
+class RecordingEnviron(dict):
+    """A process environment that notes every name looked up in it."""
+
+    def __init__(self, values: dict[str, str]) -> None:
+        super().__init__(values)
+        self.read: set[str] = set()
+
+    def get(self, name, default=None):
+        self.read.add(name)
+        return super().get(name, default)
+
+    def __getitem__(self, name):
+        self.read.add(name)
+        return super().__getitem__(name)
+
+    def __contains__(self, name):
+        self.read.add(name)
+        return super().__contains__(name)
+
+
+def run_settings(path: Path, monkeypatch, **environment: str) -> tuple[dict, set[str]]:
+    """Run a settings file as a process starting with `environment` would: the names it
+    defines, and the environment variables it read."""
+    recording = RecordingEnviron(environment)
+    with monkeypatch.context() as patch:
+        patch.setattr(os, "environ", recording)
+        defined = runpy.run_path(str(path))
+    return defined, recording.read
+
+
+def shell_variables(script: Path) -> set[str]:
+    """The environment variables a shell script expands (${NAME...}), comments left out: a
+    script cannot be asked what it reads, so its words are read instead."""
+    words = shlex.split(script.read_text(), comments=True)
+    return {name for word in words for name in re.findall(r"\$\{([A-Z][A-Z0-9_]*)", word)}
+
+
+def compose_variables(node) -> set[str]:
+    """The variables Compose interpolates into the file's values ($$ is a literal $)."""
+    if isinstance(node, dict):
+        return set().union(*map(compose_variables, node.values()))
+    if isinstance(node, list):
+        return set().union(*map(compose_variables, node))
+    if isinstance(node, str):
+        text = node.replace("$$", "")
+        return {a or b for a, b in re.findall(r"\$\{([A-Za-z_]\w*)|\$([A-Za-z_]\w*)", text)}
+    return set()
+
+
+def test_env_example_documents_every_variable_that_is_read(monkeypatch):
+    read = set()
+    for debug in ("0", "1"):  # development and production read different variables
+        read |= run_settings(SETTINGS, monkeypatch, DEBUG=debug, SECRET_KEY="k")[1]
+    read |= run_settings(GUNICORN_SETTINGS, monkeypatch)[1]
+    read |= shell_variables(ROOT / "deploy" / "start.sh")
+    read |= compose_variables(yaml.safe_load((ROOT / "docker-compose.yml").read_text()))
+    assert {"SECRET_KEY", "DATABASE_URL", "EMAIL_HOST", "PORT", "GUNICORN_WORKERS"} <= read
+    assert {"CONTENT_ROOT", "MIGRATION_WAIT_ATTEMPTS", "WEB_PORT", "POSTGRES_PASSWORD"} <= read
     documented = set(re.findall(r"^#? ?([A-Z_]+)=", (ROOT / ".env.example").read_text(), re.M))
     assert read - documented == set()
+
+
+def test_production_is_the_default_and_needs_a_secret_key(monkeypatch):
+    with pytest.raises(ImproperlyConfigured, match="SECRET_KEY must be set"):
+        run_settings(SETTINGS, monkeypatch)
+    settings, _ = run_settings(SETTINGS, monkeypatch, SECRET_KEY="k")
+    assert settings["DEBUG"] is False
+    assert settings["SECURE_SSL_REDIRECT"] and settings["SECURE_HSTS_SECONDS"] == 31536000
+    assert settings["SESSION_COOKIE_SECURE"] and settings["CSRF_COOKIE_SECURE"]
+    assert settings["ALLOWED_HOSTS"] == ["localhost", "127.0.0.1", "[::1]"]
+    assert "SECURE_PROXY_SSL_HEADER" not in settings  # trusted only when said so
+
+
+def test_debug_relaxes_https_for_a_local_checkout(monkeypatch):
+    settings, _ = run_settings(SETTINGS, monkeypatch, DEBUG="1", SECRET_KEY="k")
+    assert settings["DEBUG"] is True
+    assert not settings["SECURE_SSL_REDIRECT"] and settings["SECURE_HSTS_SECONDS"] == 0
+    assert not settings["SESSION_COOKIE_SECURE"]
+
+
+def test_deployment_variables_become_settings(monkeypatch):
+    settings, _ = run_settings(
+        SETTINGS,
+        monkeypatch,
+        SECRET_KEY="k",
+        ALLOWED_HOSTS="courses.example.com, www.courses.example.com",
+        DATABASE_URL="postgres://app:pw@db:5432/courses",
+        SECURE_PROXY_SSL_HEADER="true",
+        PROXY_COUNT="2",
+    )
+    assert settings["ALLOWED_HOSTS"] == ["courses.example.com", "www.courses.example.com"]
+    database = settings["DATABASES"]["default"]
+    assert (database["HOST"], database["NAME"], database["USER"]) == ("db", "courses", "app")
+    assert database["OPTIONS"]["options"] == "-c jit=off"
+    assert database["CONN_MAX_AGE"] > 0 and database["CONN_HEALTH_CHECKS"] is True
+    assert settings["SECURE_PROXY_SSL_HEADER"] == ("HTTP_X_FORWARDED_PROTO", "https")
+    assert settings["PROXY_COUNT"] == 2
+
+
+def test_a_mistyped_switch_stops_the_start(monkeypatch):
+    with pytest.raises(ImproperlyConfigured, match="SECURE_SSL_REDIRECT must be a boolean"):
+        run_settings(SETTINGS, monkeypatch, SECRET_KEY="k", SECURE_SSL_REDIRECT="yes please")
 
 
 def test_pages_carry_security_headers_and_a_strict_csp(client, demo_course):
@@ -135,37 +226,31 @@ def test_probe_paths_are_exempt_from_the_https_redirect():
 # --- Login attempts ------------------------------------------------------------------------
 
 
-@pytest.fixture
-def teacher(db):
-    return get_user_model().objects.create_user(
-        "teacher", password="correct horse battery staple", is_staff=True
-    )
-
-
 def admin_login(client: Client, password: str, address: str = "203.0.113.9"):
+    """Log in to the admin as `staff` (root)."""
     return client.post(
         "/admin/login/",
-        {"username": "teacher", "password": password, "next": "/admin/"},
+        {"username": "root", "password": password, "next": "/admin/"},
         REMOTE_ADDR=address,
     )
 
 
-def test_repeated_failed_logins_lock_out_every_replica(teacher, settings):
+def test_repeated_failed_logins_lock_out_every_replica(staff, settings):
     settings.AXES_FAILURE_LIMIT = 3
     replica_a, replica_b = Client(), Client()
     for _ in range(2):
         assert admin_login(replica_a, "wrong").status_code == 200
     assert admin_login(replica_b, "wrong").status_code == 429
     # The count lives in the database, so another process (a new client) sees the lockout.
-    assert AccessAttempt.objects.get(username="teacher").failures_since_start == 3
-    assert admin_login(Client(), "correct horse battery staple").status_code == 429
+    assert AccessAttempt.objects.get(username="root").failures_since_start == 3
+    assert admin_login(Client(), PASSWORD).status_code == 429
 
 
-def test_a_lockout_does_not_shut_out_the_same_user_elsewhere(teacher, settings):
+def test_a_lockout_does_not_shut_out_the_same_user_elsewhere(staff, settings):
     settings.AXES_FAILURE_LIMIT = 2
     for _ in range(2):
         admin_login(Client(), "wrong", address="203.0.113.9")
-    response = admin_login(Client(), "correct horse battery staple", address="198.51.100.4")
+    response = admin_login(Client(), PASSWORD, address="198.51.100.4")
     assert response.status_code == 302
 
 
@@ -194,13 +279,7 @@ def test_client_address_ignores_what_the_client_can_forge(
     assert client_ip(request) == expected
 
 
-# --- Database and logs ---------------------------------------------------------------------
-
-
-def test_database_connections_persist_and_are_health_checked():
-    database = django_settings.DATABASES["default"]
-    assert database["CONN_MAX_AGE"] > 0
-    assert database["CONN_HEALTH_CHECKS"] is True
+# --- Logs ----------------------------------------------------------------------------------
 
 
 def test_logs_are_one_json_object_per_line():

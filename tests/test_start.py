@@ -1,5 +1,6 @@
-"""The container start sequence (deploy/start.sh), run on the host against a throwaway PostgreSQL
-database: migrate, import, collectstatic, gunicorn; then the site answers through gunicorn."""
+"""The container start sequence (deploy/start.sh): each of its commands with a stand-in Python
+that records what it is asked to run, then the whole sequence on the host against a throwaway
+PostgreSQL database: migrate, import, collectstatic, gunicorn; the site answers through gunicorn."""
 
 import http.client
 import json
@@ -21,6 +22,86 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE_CONTENT = ROOT / "tests" / "fixtures" / "content"
 SITE_HOST = "courses.example.test"
+
+
+START = ROOT / "deploy" / "start.sh"
+MIGRATE = "manage.py migrate --no-input"
+COLLECTSTATIC = "manage.py collectstatic --no-input --verbosity 0"
+GUNICORN = "-m gunicorn --config deploy/gunicorn.conf.py courseapp.wsgi"
+# Stands in for `python`: notes its arguments; `migrate --check` answers $SCHEMA_CURRENT and a
+# migration fails when $MIGRATE_FAILS is set.
+RECORDING_PYTHON = """#!/bin/sh
+echo "$*" >> "$CALLS"
+case "$*" in
+  *"migrate --check"*) [ "$SCHEMA_CURRENT" = yes ] ;;
+  *"migrate --no-input"*) [ -z "${MIGRATE_FAILS:-}" ] ;;
+esac
+"""
+
+
+def start_script(tmp_path: Path, *args: str, **environment: str):
+    """Run deploy/start.sh with `python` recording its calls: (result, the calls in order)."""
+    bin_dir, calls = tmp_path / "bin", tmp_path / "calls"
+    bin_dir.mkdir(exist_ok=True)
+    (bin_dir / "python").write_text(RECORDING_PYTHON)
+    (bin_dir / "python").chmod(0o755)
+    calls.write_text("")
+    env = {
+        "PATH": f"{bin_dir}{os.pathsep}/usr/bin:/bin",
+        "CALLS": str(calls),
+        "STATIC_ROOT": str(tmp_path / "static"),
+        **environment,
+    }
+    result = subprocess.run(
+        [str(START), *args], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=30
+    )
+    return result, calls.read_text().splitlines()
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["setup"], [MIGRATE, "manage.py import_content /courses"]),
+        (["serve"], [COLLECTSTATIC, GUNICORN]),
+        (["all"], [MIGRATE, "manage.py import_content /courses", COLLECTSTATIC, GUNICORN]),
+        ([], [MIGRATE, "manage.py import_content /courses", COLLECTSTATIC, GUNICORN]),
+    ],
+)
+def test_each_start_command_runs_its_steps_in_order(tmp_path, args, expected):
+    result, calls = start_script(tmp_path, *args, CONTENT_ROOT="/courses")
+    assert result.returncode == 0, result.stderr
+    assert calls == expected
+
+
+def test_setup_imports_the_checkouts_content_folder_by_default(tmp_path):
+    assert start_script(tmp_path, "setup")[1] == [MIGRATE, "manage.py import_content content"]
+
+
+def test_serve_leaves_static_files_the_image_collected(tmp_path):
+    (tmp_path / "static").mkdir()
+    (tmp_path / "static" / "staticfiles.json").write_text("{}")
+    assert start_script(tmp_path, "serve")[1] == [GUNICORN]
+
+
+def test_a_failed_migration_stops_the_sequence(tmp_path):
+    result, calls = start_script(tmp_path, "all", MIGRATE_FAILS="1")
+    assert result.returncode != 0
+    assert calls == [MIGRATE]
+
+
+@pytest.mark.parametrize(("current", "status"), [("yes", 0), ("no", 1)])
+def test_wait_migrations_waits_for_a_current_schema_and_gives_up(tmp_path, current, status):
+    result, calls = start_script(
+        tmp_path, "wait-migrations", SCHEMA_CURRENT=current, MIGRATION_WAIT_ATTEMPTS="1"
+    )
+    assert result.returncode == status
+    assert calls == ["manage.py migrate --check --verbosity 0"]
+    assert ("is the setup job running?" in result.stderr) == (status != 0)
+
+
+def test_any_other_command_is_run_as_given(tmp_path):
+    result, _ = start_script(tmp_path, "echo", "createsuperuser")
+    assert result.stdout == "createsuperuser\n"
 
 
 def server_url() -> str:

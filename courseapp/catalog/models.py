@@ -4,9 +4,45 @@ from django.db import models
 from django.urls import reverse
 
 
-class CourseQuerySet(models.QuerySet):
+def _through(path: str, name: str) -> str:
+    """The lookup of field `name` reached through `path` ("" for the queried model itself)."""
+    return f"{path}__{name}" if path else name
+
+
+def current_content(path: str = "") -> models.Q:
+    """Content rows the import still finds in the content folder: not archived. Archived rows
+    stay for what points at them (attempts, progress, reviews) but no page shows them.
+    `path` leads from the queried model to the rows ("cards" from a deck)."""
+    return models.Q(**{_through(path, "archived"): False})
+
+
+def visible_courses(path: str = "") -> models.Q:
+    """The courses readers see: published and current; `path` leads from the queried model to
+    the course ("course" from an enrollment)."""
+    return current_content(path) & models.Q(**{_through(path, "published"): True})
+
+
+def published_lessons(path: str = "") -> models.Q:
+    """The lessons readers see: not drafts, current, in a current module.
+    `path` leads from the queried model to the lesson ("lessons" from a course)."""
+    return (
+        models.Q(**{_through(path, "draft"): False})
+        & current_content(path)
+        & current_content(_through(path, "module"))
+    )
+
+
+class ContentQuerySet(models.QuerySet):
+    """Rows that only the content import writes; it archives what vanished, never deletes."""
+
+    def current(self):
+        """The rows the content folder still has."""
+        return self.filter(current_content())
+
+
+class CourseQuerySet(ContentQuerySet):
     def visible(self):
-        return self.filter(published=True, archived=False)
+        return self.filter(visible_courses())
 
 
 class Course(models.Model):
@@ -47,6 +83,8 @@ class Module(models.Model):
     position = models.PositiveIntegerField()
     archived = models.BooleanField(default=False)
 
+    objects = ContentQuerySet.as_manager()
+
     class Meta:
         ordering = ["course", "position", "slug"]
         constraints = [
@@ -57,16 +95,7 @@ class Module(models.Model):
         return self.title
 
 
-def published_lessons(path: str = "") -> models.Q:
-    """The lessons readers see: not drafts, not archived, in a module that is not archived.
-    `path` leads from the queried model to the lesson ("lessons" from a course)."""
-    prefix = f"{path}__" if path else ""
-    return models.Q(
-        **{f"{prefix}draft": False, f"{prefix}archived": False, f"{prefix}module__archived": False}
-    )
-
-
-class LessonQuerySet(models.QuerySet):
+class LessonQuerySet(ContentQuerySet):
     def published(self):
         return self.filter(published_lessons())
 

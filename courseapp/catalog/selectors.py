@@ -6,10 +6,10 @@ from dataclasses import dataclass
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import Count, F, Prefetch, Q, Sum
+from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
 from django.shortcuts import get_object_or_404
 
-from courseapp.catalog.models import Course, Lesson, Module, published_lessons
+from courseapp.catalog.models import Course, Lesson, Module, published_lessons, visible_courses
 
 PUBLISHED_LESSONS = published_lessons("lessons")
 
@@ -25,6 +25,7 @@ def catalog_courses() -> list[Course]:
 
 
 def course_get(slug: str) -> Course:
+    """The visible course `slug`, else 404."""
     return get_object_or_404(Course.objects.visible(), slug=slug)
 
 
@@ -33,7 +34,7 @@ def course_modules(course: Course) -> list[Module]:
     lessons = Lesson.objects.published().only(
         "slug", "title", "summary", "minutes", "module_id", "position", "sequence", "course_id"
     )
-    modules = course.modules.filter(archived=False).prefetch_related(
+    modules = course.modules.current().prefetch_related(
         Prefetch("lessons", queryset=lessons, to_attr="lesson_list")
     )
     return [module for module in modules if module.lesson_list]
@@ -66,7 +67,7 @@ class LessonData:
         return Lesson(pk=self.pk, course_id=self.course_id, slug=self.slug)
 
 
-def lesson_data(course: Course, slug: str) -> LessonData:
+def lesson_data(course: Course, *, slug: str) -> LessonData:
     """The published lesson `slug` of `course` (404 if there is none) with its neighbours."""
     lesson = get_object_or_404(
         Lesson.objects.published()
@@ -125,7 +126,7 @@ def search_lessons(query: str) -> list[SearchHit]:
         return []
     lessons = (
         Lesson.objects.published()
-        .filter(course__published=True, course__archived=False)
+        .filter(visible_courses("course"))
         .select_related("course", "module")
     )
     if connection.vendor == "postgresql":
@@ -133,7 +134,7 @@ def search_lessons(query: str) -> list[SearchHit]:
     return _search_substring(lessons, query)
 
 
-def _search_postgres(lessons, query: str) -> list[SearchHit]:
+def _search_postgres(lessons: QuerySet[Lesson], query: str) -> list[SearchHit]:
     search = SearchQuery(query, search_type="websearch", config="english")
     hits = (
         lessons.filter(search_vector=search)
@@ -156,7 +157,7 @@ def _search_postgres(lessons, query: str) -> list[SearchHit]:
     return [SearchHit(hit, _mark(hit.snippet)) for hit in hits]
 
 
-def _search_substring(lessons, query: str) -> list[SearchHit]:
+def _search_substring(lessons: QuerySet[Lesson], query: str) -> list[SearchHit]:
     hits = lessons.filter(Q(title__icontains=query) | Q(search_text__icontains=query))
     results = []
     for hit in hits.order_by("course__order", "sequence")[:MAX_HITS]:

@@ -2,6 +2,8 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.db import models
 
+from courseapp.catalog.models import ContentQuerySet
+
 
 class Deck(models.Model):
     course = models.ForeignKey("catalog.Course", on_delete=models.CASCADE, related_name="decks")
@@ -10,6 +12,8 @@ class Deck(models.Model):
     summary = models.TextField(blank=True)
     position = models.PositiveIntegerField()
     archived = models.BooleanField(default=False)
+
+    objects = ContentQuerySet.as_manager()
 
     class Meta:
         ordering = ["course", "position", "slug"]
@@ -30,6 +34,8 @@ class Flashcard(models.Model):
     back_html = models.TextField()
     position = models.PositiveIntegerField()
     archived = models.BooleanField(default=False)
+
+    objects = ContentQuerySet.as_manager()
 
     class Meta:
         ordering = ["deck", "position"]

@@ -9,7 +9,7 @@ from django.db.models import Count, Min, Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from courseapp.catalog.models import Course
+from courseapp.catalog.models import Course, current_content
 from courseapp.flashcards.models import CardState, Deck, Flashcard, FlashcardSettings, Review
 from courseapp.flashcards.scheduling import (
     interval_label,
@@ -35,8 +35,9 @@ def _user_states(user: AbstractBaseUser | AnonymousUser, prefix: str = "") -> Q:
     return Q(**{f"{prefix}user": user}) if user.is_authenticated else Q(pk__in=[])
 
 
-def deck_get(course: Course, slug: str) -> Deck:
-    return get_object_or_404(Deck, course=course, slug=slug, archived=False)
+def deck_get(course: Course, *, slug: str) -> Deck:
+    """The course's current deck `slug`, else 404."""
+    return get_object_or_404(Deck.objects.current(), course=course, slug=slug)
 
 
 def course_decks(
@@ -44,10 +45,10 @@ def course_decks(
 ) -> list[Deck]:
     """The course's decks with `total`, `new`, `due` and `learning` counts for `user` (1 query)."""
     now = now or timezone.now()
-    active = Q(cards__archived=False)
+    active = current_content("cards")
     mine = active & _user_states(user, "cards__states__")
     decks = list(
-        course.decks.filter(archived=False).annotate(
+        course.decks.current().annotate(
             total=Count("cards", filter=active, distinct=True),
             studied=Count("cards__states", filter=mine),
             due=Count("cards__states", filter=mine & Q(cards__states__due__lte=now)),
@@ -61,11 +62,13 @@ def course_decks(
     return decks
 
 
-def deck_card_get(deck: Deck, card_id: int) -> Flashcard:
-    return get_object_or_404(deck.cards.filter(archived=False), pk=card_id)
+def deck_card_get(deck: Deck, *, card_id: int) -> Flashcard:
+    """The deck's current card `card_id`, else 404 (a card of another deck is not found)."""
+    return get_object_or_404(deck.cards.current(), pk=card_id)
 
 
 def new_cards_per_day(user: AbstractBaseUser) -> int:
+    """How many cards the user sees for the first time each day: their setting or the default."""
     limit = (
         FlashcardSettings.objects.filter(user=user)
         .values_list("new_cards_per_day", flat=True)
@@ -75,7 +78,8 @@ def new_cards_per_day(user: AbstractBaseUser) -> int:
 
 
 def deck_cards(deck: Deck) -> list[Flashcard]:
-    return list(deck.cards.filter(archived=False))
+    """The deck's current cards in order."""
+    return list(deck.cards.current())
 
 
 def due_counts_for_user(
@@ -88,10 +92,10 @@ def due_counts_for_user(
         return counts
     rows = (
         CardState.objects.filter(
+            current_content("card"),
+            current_content("card__deck"),
             user=user,
             due__lte=now or timezone.now(),
-            card__archived=False,
-            card__deck__archived=False,
             card__deck__course__in=course_ids,
         )
         .values_list("card__deck__course_id")
@@ -107,10 +111,12 @@ def course_flashcards_due(
 ) -> int | None:
     """Cards due now in the course for the outline's link; None when it has no decks (1 query)."""
     now = now or timezone.now()
-    mine = _user_states(user, "cards__states__") & Q(
-        cards__archived=False, cards__states__due__lte=now
+    mine = (
+        _user_states(user, "cards__states__")
+        & current_content("cards")
+        & Q(cards__states__due__lte=now)
     )
-    counts = course.decks.filter(archived=False).aggregate(
+    counts = course.decks.current().aggregate(
         decks=Count("pk", distinct=True), due=Count("cards__states", filter=mine)
     )
     return counts["due"] if counts["decks"] else None
@@ -147,7 +153,7 @@ def review_next(
     while the user's daily new-card limit lasts. `card_id` asks for a card that is on screen
     (its answer side). At most 5 queries."""
     now = now or timezone.now()
-    counts = Flashcard.objects.filter(deck=deck, archived=False).aggregate(
+    counts = deck.cards.current().aggregate(
         total=Count("pk", distinct=True),
         studied=Count("states", filter=Q(states__user=user)),
         due=Count("states", filter=Q(states__user=user, states__due__lte=now)),
@@ -163,19 +169,21 @@ def review_next(
     )
     mine = CardState.objects.filter(user=user).select_related("card")
     if card_id is not None:
-        item.card = deck_card_get(deck, card_id)
+        item.card = deck_card_get(deck, card_id=card_id)
         item.state = mine.filter(card=item.card).first()
     elif item.due:
         item.state = (
-            mine.filter(card__deck=deck, card__archived=False, due__lte=now).order_by("due").first()
+            mine.filter(current_content("card"), card__deck=deck, due__lte=now)
+            .order_by("due")
+            .first()
         )
     elif item.new and item.new_today_left:
-        item.card = deck.cards.filter(archived=False).exclude(states__user=user).first()
+        item.card = deck.cards.current().exclude(states__user=user).first()
     else:
         item.state = (
             mine.filter(
+                current_content("card"),
                 card__deck=deck,
-                card__archived=False,
                 state__in=LEARNING_STATES,
                 due__lte=now + LEARN_AHEAD,
             )
@@ -215,9 +223,9 @@ def review_summary(
         .annotate(count=Count("pk"))
         .order_by()
     )
-    next_due = CardState.objects.filter(user=user, card__deck=deck, card__archived=False).aggregate(
-        next_due=Min("due")
-    )["next_due"]
+    next_due = CardState.objects.filter(
+        current_content("card"), user=user, card__deck=deck
+    ).aggregate(next_due=Min("due"))["next_due"]
     return SessionSummary(
         reviewed=sum(counts.values()),
         by_rating=[(rating.label, counts.get(rating.value, 0)) for rating in Review.Rating],

@@ -30,7 +30,7 @@ def deck_list(request: HttpRequest, course_slug: str) -> HttpResponse:
 @require_GET
 def deck_detail(request: HttpRequest, course_slug: str, deck_slug: str) -> HttpResponse:
     course = course_get(course_slug)
-    deck = selectors.deck_get(course, deck_slug)
+    deck = selectors.deck_get(course, slug=deck_slug)
     return render(
         request,
         "flashcards/deck.html",
@@ -44,7 +44,7 @@ def deck_detail(request: HttpRequest, course_slug: str, deck_slug: str) -> HttpR
 def review(request: HttpRequest, course_slug: str, deck_slug: str) -> HttpResponse:
     """The front of the next card; with `card` and `answer`, that card's back and ratings."""
     course = course_get(course_slug)
-    deck = selectors.deck_get(course, deck_slug)
+    deck = selectors.deck_get(course, slug=deck_slug)
     card_id = _int(request.GET.get("card"))
     item = selectors.review_next(user=request.user, deck=deck, card_id=card_id)
     context = {
@@ -62,11 +62,11 @@ def review(request: HttpRequest, course_slug: str, deck_slug: str) -> HttpRespon
 @vary_on_headers("HX-Request")
 def review_rate(request: HttpRequest, course_slug: str, deck_slug: str) -> HttpResponse:
     course = course_get(course_slug)
-    deck = selectors.deck_get(course, deck_slug)
+    deck = selectors.deck_get(course, slug=deck_slug)
     card_id, rating = _int(request.POST.get("card")), _int(request.POST.get("rating"))
     if card_id is None or rating not in set(Rating):
         return HttpResponseBadRequest("Choose a card and a rating from 1 to 4.")
-    card = selectors.deck_card_get(deck, card_id)
+    card = selectors.deck_card_get(deck, card_id=card_id)
     shown = _int(request.POST.get("shown"))
     try:
         state = services.card_review(

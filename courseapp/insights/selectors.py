@@ -7,9 +7,11 @@ question, student or progress value, never one per attempt.
 import math
 import threading
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import connection
@@ -32,7 +34,7 @@ from django.db.models.functions import Coalesce, Greatest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from courseapp.catalog.models import Course, Lesson, published_lessons
+from courseapp.catalog.models import Course, Lesson, current_content, published_lessons
 from courseapp.insights import charts
 from courseapp.progress.models import Enrollment, LessonProgress
 from courseapp.quizzes.models import Attempt, Choice, Question
@@ -49,14 +51,14 @@ SORTS = {
 }
 
 
-def can_view_insights(user, course: Course) -> bool:
+def can_view_insights(user: AbstractBaseUser | AnonymousUser, course: Course) -> bool:
     """Staff see every course's insights; instructors see the courses they teach."""
     if not user.is_authenticated:
         return False
     return user.is_staff or course.instructors.filter(pk=user.pk).exists()
 
 
-def insights_course_get(user, slug: str) -> Course:
+def insights_course_get(user: AbstractBaseUser, *, slug: str) -> Course:
     """The course by slug (404 if unknown), if the user may see its insights (else 403)."""
     course = get_object_or_404(Course, slug=slug)
     if not can_view_insights(user, course):
@@ -64,17 +66,19 @@ def insights_course_get(user, slug: str) -> Course:
     return course
 
 
-def insights_courses(user) -> list[Course]:
+def insights_courses(user: AbstractBaseUser) -> list[Course]:
     """Courses whose insights the user may see: every course for staff, else those taught."""
     courses = Course.objects.all() if user.is_staff else user.taught_courses.all()
     return list(courses.order_by("order", "title"))
 
 
 def course_lessons(course: Course) -> QuerySet[Lesson]:
+    """The course's published lessons: the lessons its statistics count."""
     return Lesson.objects.published().filter(course=course)
 
 
 def course_questions(course: Course) -> QuerySet[Question]:
+    """The course's questions that count (see `counted_questions`)."""
     return Question.objects.filter(counted_questions(), course=course)
 
 
@@ -82,11 +86,11 @@ def counted_questions(path: str = "") -> Q:
     """The questions that count: current ones, in published lessons; `path` leads from the
     queried model to the question ("question" from an attempt). As joins, not a subquery of
     lessons, so the planner knows how many there are."""
-    prefix = f"{path}__" if path else ""
-    return Q(**{f"{prefix}archived": False}) & published_lessons(f"{prefix}lesson")
+    return current_content(path) & published_lessons(f"{path}__lesson" if path else "lesson")
 
 
 def first_attempts(question_ids: list[int] | QuerySet) -> QuerySet[Attempt]:
+    """The students' first answers to these questions, unordered."""
     return Attempt.objects.first_answers().filter(question_id__in=question_ids).order_by()
 
 
@@ -287,7 +291,9 @@ def student_rows(course: Course, *, search: str = "", sort: str = "name") -> Que
     return rows.order_by(*order)
 
 
-def student_table(course: Course, enrollments: list[Enrollment], lessons: int) -> list[StudentRow]:
+def student_table(
+    course: Course, *, enrollments: Sequence[Enrollment], lessons: int
+) -> list[StudentRow]:
     """Rows for these enrollments (a page of `student_rows`), their first answers counted in
     one grouped query."""
     counts = {
@@ -347,7 +353,7 @@ class StudentDetail:
     lessons: list[LessonState]
 
 
-def student_detail(course: Course, user_id: int) -> StudentDetail:
+def student_detail(course: Course, *, user_id: int) -> StudentDetail:
     """One enrolled student: every published lesson's state and every attempt, in order."""
     enrollment = get_object_or_404(student_rows(course).select_related("user"), user_id=user_id)
     lessons = list(course_lessons(course).only("slug", "title", "sequence").order_by("sequence"))
@@ -370,7 +376,7 @@ def student_detail(course: Course, user_id: int) -> StudentDetail:
         by_lesson.setdefault(state.question.lesson_id, []).append(state)
     return StudentDetail(
         enrollment=enrollment,
-        row=student_table(course, [enrollment], len(lessons))[0],
+        row=student_table(course, enrollments=[enrollment], lessons=len(lessons))[0],
         lessons=[
             LessonState(lesson, progress.get(lesson.pk), by_lesson.get(lesson.pk, []))
             for lesson in lessons
@@ -378,7 +384,7 @@ def student_detail(course: Course, user_id: int) -> StudentDetail:
     )
 
 
-def answer_text(answer) -> str:
+def answer_text(answer: object) -> str:
     """An attempt's stored answer as a student would read it."""
     if isinstance(answer, list):
         return ", ".join(str(value) for value in answer)

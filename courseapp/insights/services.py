@@ -8,13 +8,14 @@ from datetime import datetime, timedelta
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
+from django.db.models import Prefetch
 from django.utils import timezone
 
-from courseapp.catalog.models import Course
+from courseapp.catalog.models import Course, current_content
 from courseapp.flashcards.models import CardState, Flashcard, Review
 from courseapp.flashcards.scheduling import RATINGS, apply_review
 from courseapp.progress.models import Enrollment, LessonProgress
-from courseapp.quizzes.models import Attempt, Question
+from courseapp.quizzes.models import Attempt, Choice, Question
 
 DEMO_PASSWORD = "demo-password-1"  # noqa: S105 (a documented demo account password)
 DEMO_USERNAME_RE = r"^student[0-9]{4,}$"
@@ -22,6 +23,8 @@ DAYS = 60
 BATCH = 5000
 MAX_TRIES = 6  # the last try is right: students retry until correct
 MAX_REVIEWS = 10  # of one card by one student
+# The tables the seed fills beyond the users: analyzed once they are full.
+SEEDED = (Enrollment, LessonProgress, Attempt, CardState, Review)
 RATING_WEIGHTS = (1, 1, 6, 2)  # Again, Hard, Good, Easy
 FIRST_NAMES = [
     "Ada",
@@ -116,19 +119,30 @@ def demo_seed(
             _reviews_seed(course, users, rng, now),
         )
         totals = [a + b for a, b in zip(totals, counts, strict=True)]
+    _planner_statistics_refresh()
     return SeedSummary(len(users), len(courses), *totals)
+
+
+def _planner_statistics_refresh() -> None:
+    """Fresh planner statistics for the seeded tables, once every row is in: without them the
+    first dashboards pick poor plans."""
+    if connection.vendor != "postgresql":
+        return
+    tables = ", ".join(model._meta.db_table for model in SEEDED)
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {tables}")
 
 
 def _course_seed(course: Course, users, ability: dict, rng: random.Random, now: datetime):
     lessons = list(course.lessons.published().order_by("sequence").values_list("pk", flat=True))
     questions: dict[int, list[Question]] = {}
     for question in (
-        Question.objects.filter(course=course, archived=False, lesson_id__in=lessons)
-        .prefetch_related("choices")
+        Question.objects.current()
+        .filter(course=course, lesson_id__in=lessons)
+        .prefetch_related(Prefetch("choices", Choice.objects.current(), to_attr="choice_list"))
         .order_by("position")
     ):
         question.difficulty = rng.gauss(0, 1)
-        question.choice_list = [c for c in question.choices.all() if not c.archived]
         questions.setdefault(question.lesson_id, []).append(question)
     enrollments, progress, attempts = [], [], []
     for user in users:
@@ -161,22 +175,15 @@ def _course_seed(course: Course, users, ability: dict, rng: random.Random, now: 
     Enrollment.objects.bulk_create(enrollments, batch_size=BATCH)
     LessonProgress.objects.bulk_create(progress, batch_size=BATCH)
     Attempt.objects.bulk_create(attempts, batch_size=BATCH)
-    if connection.vendor == "postgresql":
-        # Fresh planner statistics: without them the first dashboards pick poor plans.
-        tables = [
-            m._meta.db_table for m in (Enrollment, LessonProgress, Attempt, CardState, Review)
-        ]
-        with connection.cursor() as cursor:
-            cursor.execute(f"ANALYZE {', '.join(tables)}")
     return len(enrollments), len(progress), len(attempts)
 
 
 def _reviews_seed(course: Course, users, rng: random.Random, now: datetime) -> int:
     """Each student studies the first part of the course's cards, reviewing each when due."""
     cards = list(
-        Flashcard.objects.filter(
-            deck__course=course, deck__archived=False, archived=False
-        ).order_by("deck__position", "position")
+        Flashcard.objects.current()
+        .filter(current_content("deck"), deck__course=course)
+        .order_by("deck__position", "position")
     )
     states, reviews = [], []
     for user in users:

@@ -34,7 +34,7 @@ def index(request: HttpRequest) -> HttpResponse:
 @require_GET
 @vary_on_headers("HX-Request")
 def course_insights(request: HttpRequest, course_slug: str) -> HttpResponse:
-    course = selectors.insights_course_get(request.user, course_slug)
+    course = selectors.insights_course_get(request.user, slug=course_slug)
     search = request.GET.get("q", "").strip()[:100]
     sort = request.GET.get("sort", "name")
     lesson_count = selectors.course_lessons(course).count()
@@ -46,7 +46,9 @@ def course_insights(request: HttpRequest, course_slug: str) -> HttpResponse:
         "search": search,
         "sort": sort,
         "page": page,
-        "students": selectors.student_table(course, list(page.object_list), lesson_count),
+        "students": selectors.student_table(
+            course, enrollments=list(page.object_list), lessons=lesson_count
+        ),
         "columns": _columns(sort),
         "sort_label": next(
             (label for key, label, _ in COLUMNS if key == sort.removeprefix("-")), "Student"
@@ -62,15 +64,15 @@ def course_insights(request: HttpRequest, course_slug: str) -> HttpResponse:
 @login_required
 @require_GET
 def student(request: HttpRequest, course_slug: str, user_id: int) -> HttpResponse:
-    course = selectors.insights_course_get(request.user, course_slug)
-    detail = selectors.student_detail(course, user_id)
+    course = selectors.insights_course_get(request.user, slug=course_slug)
+    detail = selectors.student_detail(course, user_id=user_id)
     return render(request, "insights/student.html", {"course": course, "detail": detail})
 
 
 @login_required
 @require_GET
 def students_csv(request: HttpRequest, course_slug: str) -> StreamingHttpResponse:
-    course = selectors.insights_course_get(request.user, course_slug)
+    course = selectors.insights_course_get(request.user, slug=course_slug)
     lesson_count = selectors.course_lessons(course).count()
     header = [
         "username",
@@ -86,7 +88,7 @@ def students_csv(request: HttpRequest, course_slug: str) -> StreamingHttpRespons
     def rows():
         enrollments = selectors.student_rows(course).iterator(chunk_size=CSV_CHUNK)
         for chunk in batched(enrollments, CSV_CHUNK):
-            for row in selectors.student_table(course, list(chunk), lesson_count):
+            for row in selectors.student_table(course, enrollments=chunk, lessons=lesson_count):
                 yield [
                     row.user.get_username(),
                     row.user.get_full_name(),
@@ -104,7 +106,7 @@ def students_csv(request: HttpRequest, course_slug: str) -> StreamingHttpRespons
 @login_required
 @require_GET
 def questions_csv(request: HttpRequest, course_slug: str) -> StreamingHttpResponse:
-    course = selectors.insights_course_get(request.user, course_slug)
+    course = selectors.insights_course_get(request.user, slug=course_slug)
     header = [
         "lesson",
         "question",

@@ -1,12 +1,14 @@
 """Reads that combine the domain apps: the lesson page and the student's dashboard."""
 
 from dataclasses import dataclass
+from datetime import datetime
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Subquery
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import Count, Exists, IntegerField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from courseapp.catalog.content_cache import course_content
-from courseapp.catalog.models import Course, Lesson
+from courseapp.catalog.models import Course, Lesson, current_content, visible_courses
 from courseapp.catalog.selectors import LessonData, LessonLink, lesson_data
 from courseapp.flashcards.selectors import due_counts_for_user
 from courseapp.markup.markdown import QUIZ_MARKER_RE
@@ -53,10 +55,10 @@ class LessonPage:
         return list(dict.fromkeys(s for view in self.questions for s in view.kind.stylesheets))
 
 
-def lesson_page(course: Course, slug: str, user) -> LessonPage:
+def lesson_page(course: Course, slug: str, user: AbstractBaseUser | AnonymousUser) -> LessonPage:
     """The lesson as `user` sees it: the shared content with their own answers in place."""
-    content = lesson_content(course, slug)
-    views = question_views(content.questions, user)
+    content = lesson_content(course, slug=slug)
+    views = question_views(content.questions, user=user)
     segments = []
     for index, part in enumerate(QUIZ_MARKER_RE.split(content.lesson.body_html)):
         if index % 2 == 0:
@@ -66,14 +68,14 @@ def lesson_page(course: Course, slug: str, user) -> LessonPage:
     return LessonPage(lesson=content.lesson, segments=segments, questions=list(views.values()))
 
 
-def lesson_content(course: Course, slug: str) -> LessonContent:
+def lesson_content(course: Course, *, slug: str) -> LessonContent:
     """The published lesson `slug` of `course` (404 if there is none) and its questions, from
     the content cache."""
     return course_content(course, f"lesson:{slug}", lambda: _lesson_content_read(course, slug))
 
 
 def _lesson_content_read(course: Course, slug: str) -> LessonContent:
-    lesson = lesson_data(course, slug)
+    lesson = lesson_data(course, slug=slug)
     return LessonContent(lesson=lesson, questions=lesson_questions(lesson.pk))
 
 
@@ -84,7 +86,7 @@ class DashboardCourse:
     attempted: int
     first_try_correct: int
     solved: int
-    last_activity: object
+    last_activity: datetime
     continue_lesson: Lesson | None
     flashcards_due: int = 0
 
@@ -97,12 +99,12 @@ class DashboardCourse:
         return round(100 * self.solved / self.attempted) if self.attempted else None
 
 
-def dashboard_courses(user) -> list[DashboardCourse]:
+def dashboard_courses(user: AbstractBaseUser) -> list[DashboardCourse]:
     """The student's courses with progress, accuracy, last activity and where to continue."""
     published = Lesson.objects.published().filter(course=OuterRef("course"))
     mine = LessonProgress.objects.filter(user=user, course=OuterRef("course"))
     enrollments = list(
-        Enrollment.objects.filter(user=user, course__published=True, course__archived=False)
+        Enrollment.objects.filter(visible_courses("course"), user=user)
         .select_related("course")
         .annotate(
             total=_count(published),
@@ -156,16 +158,16 @@ def dashboard_courses(user) -> list[DashboardCourse]:
     return result
 
 
-def _count(queryset) -> Coalesce:
+def _count(queryset: QuerySet) -> Coalesce:
     counted = queryset.order_by().values("course").annotate(n=Count("pk")).values("n")
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
-def _accuracy(user, course_ids: list[int]) -> dict[int, dict[str, int]]:
+def _accuracy(user: AbstractBaseUser, course_ids: list[int]) -> dict[int, dict[str, int]]:
     """Per course: questions answered, first answers correct, questions ever solved; from the
     student's own answers (one plain query), not from every question of their courses."""
     answers = Attempt.objects.filter(
-        user=user, revealed=False, question__course_id__in=course_ids, question__archived=False
+        current_content("question"), user=user, revealed=False, question__course_id__in=course_ids
     ).values_list("question_id", "question__course_id", "correct", "first")
     stats: dict[int, dict[str, int]] = {}
     solved: set[int] = set()

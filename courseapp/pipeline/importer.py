@@ -73,14 +73,14 @@ def stored_lessons() -> Reuse:
     model instances would cost more than parsing some of the files."""
     choices: dict[int, list[ChoiceSource]] = defaultdict(list)
     for question_id, *fields in (
-        Choice.objects.filter(archived=False)
+        Choice.objects.current()
         .order_by("question_id", "position")
         .values_list("question_id", "key", "text_html", "correct", "feedback_html", "position")
     ):
         choices[question_id].append(ChoiceSource(*fields))
     questions: dict[int, list[QuestionSource]] = defaultdict(list)
     for row in (
-        Question.objects.filter(archived=False)
+        Question.objects.current()
         .order_by("lesson_id", "position")
         .values("id", "lesson_id", *QUESTION_SOURCE_FIELDS.values())
     ):
@@ -88,9 +88,7 @@ def stored_lessons() -> Reuse:
         questions[row["lesson_id"]].append(QuestionSource(**fields, choices=choices[row["id"]]))
     stored = {
         (row["source_path"], row["source_hash"]): row
-        for row in Lesson.objects.filter(archived=False)
-        .order_by()
-        .values("id", *LESSON_SOURCE_FIELDS.values())
+        for row in Lesson.objects.current().order_by().values("id", *LESSON_SOURCE_FIELDS.values())
     }
 
     def reuse(path: str, content_hash: str) -> LessonSource | None:

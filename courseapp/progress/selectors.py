@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass
 
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
 from courseapp.catalog.models import Course
 from courseapp.progress.models import Enrollment, LessonProgress
 
@@ -19,7 +21,7 @@ class CourseProgress:
         return f"{self.completed} of {self.total} lessons"
 
 
-def completed_lesson_ids(user, course: Course) -> set[int]:
+def completed_lesson_ids(user: AbstractBaseUser | AnonymousUser, course: Course) -> set[int]:
     """Ids of the course's lessons the user completed (archived ones included)."""
     if not user.is_authenticated:
         return set()
@@ -32,5 +34,6 @@ def course_progress(completed_ids: set[int], published_ids: set[int]) -> CourseP
     return CourseProgress(completed=len(completed_ids & published_ids), total=len(published_ids))
 
 
-def is_enrolled(user, course: Course) -> bool:
+def is_enrolled(user: AbstractBaseUser | AnonymousUser, course: Course) -> bool:
+    """Whether the user started the course (anonymous readers never have)."""
     return user.is_authenticated and Enrollment.objects.filter(user=user, course=course).exists()

@@ -56,7 +56,7 @@ def lesson_uncomplete(*, user: AbstractBaseUser, lesson: Lesson) -> LessonProgre
 
 def lesson_complete_if_solved(*, user: AbstractBaseUser, lesson: Lesson) -> bool:
     """Complete the lesson once every one of its questions has been answered correctly."""
-    questions = lesson.questions.filter(archived=False)
+    questions = lesson.questions.current()
     unsolved = questions.exclude(
         pk__in=Attempt.objects.filter(user=user, correct=True).values("question")
     )

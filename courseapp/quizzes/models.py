@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from courseapp.catalog.models import ContentQuerySet
 from courseapp.quizzes.types import QuestionType, question_type, type_choices
 
 
@@ -20,6 +21,8 @@ class Question(models.Model):
     position = models.PositiveIntegerField()
     source_line = models.PositiveIntegerField(default=1, help_text="Line of its quiz fence.")
     archived = models.BooleanField(default=False)
+
+    objects = ContentQuerySet.as_manager()
 
     class Meta:
         ordering = ["lesson", "position"]
@@ -46,6 +49,8 @@ class Choice(models.Model):
         help_text="Authored order; for order questions, the key."
     )
     archived = models.BooleanField(default=False)
+
+    objects = ContentQuerySet.as_manager()
 
     class Meta:
         # By the column, not the relation: ordering by "question" would join three tables.

@@ -6,6 +6,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import QuerySet
 from django.http import Http404
 
 from courseapp.catalog.content_cache import course_content
@@ -105,7 +107,7 @@ class QuestionView:
         return "" if answer is None or isinstance(answer, list | bool) else str(answer)
 
 
-def _question_data(questions) -> tuple[QuestionData, ...]:
+def _question_data(questions: QuerySet[Question]) -> tuple[QuestionData, ...]:
     """Questions (with their lesson's slug) as values, with their current choices: two queries."""
     rows = list(
         questions.values(
@@ -124,7 +126,8 @@ def _question_data(questions) -> tuple[QuestionData, ...]:
     )
     choices: dict[int, list[ChoiceData]] = {row["pk"]: [] for row in rows}
     for question_id, *fields in (
-        Choice.objects.filter(question_id__in=list(choices), archived=False)
+        Choice.objects.current()
+        .filter(question_id__in=list(choices))
         .order_by("question_id", "position")
         .values_list(
             "question_id", "pk", "key", "text_html", "correct", "feedback_html", "position"
@@ -143,11 +146,13 @@ def _question_data(questions) -> tuple[QuestionData, ...]:
 
 def lesson_questions(lesson_id: int) -> tuple[QuestionData, ...]:
     """The lesson's questions in order, the same for everyone."""
-    questions = Question.objects.filter(lesson_id=lesson_id, archived=False).order_by("position")
+    questions = Question.objects.current().filter(lesson_id=lesson_id).order_by("position")
     return _question_data(questions)
 
 
-def question_views(questions: Sequence[QuestionData], user) -> dict[str, QuestionView]:
+def question_views(
+    questions: Sequence[QuestionData], *, user: AbstractBaseUser | AnonymousUser
+) -> dict[str, QuestionView]:
     """One QuestionView per question key, with the user's latest attempt (one query)."""
     latest, solved = _attempt_states(questions, user)
     seed = user.pk if user.is_authenticated else "anonymous"
@@ -159,7 +164,9 @@ def question_views(questions: Sequence[QuestionData], user) -> dict[str, Questio
     }
 
 
-def _attempt_states(questions: Sequence[QuestionData], user) -> tuple[dict[int, Attempt], set[int]]:
+def _attempt_states(
+    questions: Sequence[QuestionData], user: AbstractBaseUser | AnonymousUser
+) -> tuple[dict[int, Attempt], set[int]]:
     """The user's latest attempt at each question, and the questions they answered correctly.
 
     One plain query over their attempts at these questions (a handful each): cheaper to build
@@ -177,8 +184,10 @@ def _attempt_states(questions: Sequence[QuestionData], user) -> tuple[dict[int, 
 
 
 def question_view(
-    question: QuestionData, attempt: Attempt | None, *, solved: bool, seed
+    question: QuestionData, attempt: Attempt | None, *, solved: bool, seed: object
 ) -> QuestionView:
+    """The question as one student sees it after `attempt` (their latest, or None); `seed`
+    (the student) fixes the order of shuffled choices."""
     view = QuestionView(
         question=question,
         choices=display_order(question, question.choices, seed=seed),
@@ -216,8 +225,8 @@ def question_for_answer(course: Course, key: str) -> QuestionData:
 
 
 def _answerable(course: Course, key: str) -> QuestionData:
-    questions = Question.objects.filter(
-        published_lessons("lesson"), course=course, archived=False, key=key
+    questions = Question.objects.current().filter(
+        published_lessons("lesson"), course=course, key=key
     )
     found = _question_data(questions)
     if not found:

@@ -3,22 +3,20 @@
 import re
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
 from courseapp.flashcards.models import CardState, Review
-from tests.conftest import FIXTURE_CONTENT
+from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_review_a_deck_with_the_keyboard(page: Page, live_server, django_user_model, page_problems):
-    call_command("import_content", str(FIXTURE_CONTENT), verbosity=0)
-    django_user_model.objects.create_user("ada", "ada@example.org", "a-Long-pass-9")
-
+def test_review_a_deck_with_the_keyboard(
+    page: Page, live_server, demo_course, student, page_problems
+):
     page.goto(f"{live_server.url}/courses/demo/flashcards/basics/review/")
-    page.get_by_label("Username").fill("ada")
-    page.get_by_label("Password").fill("a-Long-pass-9")
+    page.get_by_label("Username").fill(student.username)
+    page.get_by_label("Password").fill(PASSWORD)
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", name="Review: Basics")).to_be_visible()
     # A marker that survives only if the cards are swapped in without a page load.

@@ -4,32 +4,26 @@ import re
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
-from courseapp.catalog.models import Course, Lesson
+from courseapp.catalog.models import Lesson
 from courseapp.progress.services import lesson_complete
 from courseapp.quizzes.selectors import question_for_answer
 from courseapp.quizzes.services import attempt_submit
-from tests.conftest import FIXTURE_CONTENT
-from tests.factories import CourseFactory
+from tests.factories import PASSWORD, CourseFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
-PASSWORD = "a-Long-pass-9"
 
 
 @pytest.fixture
-def course_with_a_student(django_user_model):
-    call_command("import_content", str(FIXTURE_CONTENT), verbosity=0)
-    student = django_user_model.objects.create_user("ada", "ada@example.org", PASSWORD)
+def course_with_a_student(demo_course, student):
     lesson_complete(
         user=student, lesson=Lesson.objects.select_related("course").get(slug="welcome")
     )
-    course = Course.objects.get(slug="demo")
-    question = question_for_answer(course, "image-vs-container")
+    question = question_for_answer(demo_course, "image-vs-container")
     attempt_submit(user=student, question=question, answer=["same"])
     attempt_submit(user=student, question=question, answer=["template"])
-    return course
+    return demo_course
 
 
 def log_in(page: Page, url: str, username: str) -> None:
@@ -40,11 +34,9 @@ def log_in(page: Page, url: str, username: str) -> None:
 
 
 def test_instructor_sees_their_course_and_downloads_both_csvs(
-    page: Page, live_server, django_user_model, course_with_a_student, check_page, page_problems
+    page: Page, live_server, course_with_a_student, instructor, check_page, page_problems
 ):
-    teacher = django_user_model.objects.create_user("grace", "grace@example.org", PASSWORD)
-    course_with_a_student.instructors.add(teacher)
-    log_in(page, live_server.url, "grace")
+    log_in(page, live_server.url, instructor.username)
     page.goto(live_server.url + "/courses/demo/")
     page.get_by_role("link", name=re.compile("Insights")).first.click()
     expect(page.get_by_role("heading", level=1, name="Insights: Demo course")).to_be_visible()
@@ -77,13 +69,11 @@ def test_instructor_sees_their_course_and_downloads_both_csvs(
     assert page_problems == []
 
 
-def test_an_instructor_of_another_course_is_refused(
-    page: Page, live_server, django_user_model, course_with_a_student
-):
+def test_an_instructor_of_another_course_is_refused(page: Page, live_server, course_with_a_student):
     other = CourseFactory(slug="other", title="Other course")
-    teacher = django_user_model.objects.create_user("linus", "linus@example.org", PASSWORD)
+    teacher = UserFactory(username="linus")
     other.instructors.add(teacher)
-    log_in(page, live_server.url, "linus")
+    log_in(page, live_server.url, teacher.username)
     for path in ("/insights/demo/", "/insights/demo/students.csv", "/insights/demo/questions.csv"):
         response = page.request.get(live_server.url + path)
         assert response.status == 403, path
@@ -92,10 +82,9 @@ def test_an_instructor_of_another_course_is_refused(
 
 
 def test_admin_opens_the_admin_and_insights_of_any_course(
-    page: Page, live_server, django_user_model, course_with_a_student, check_page
+    page: Page, live_server, course_with_a_student, staff, check_page
 ):
-    django_user_model.objects.create_superuser("root", "root@example.org", PASSWORD)
-    log_in(page, live_server.url, "root")
+    log_in(page, live_server.url, staff.username)
     page.get_by_role("link", name="Admin").click()
     expect(page.get_by_role("heading", name="Site administration")).to_be_visible()
     page.get_by_role("link", name="Attempts", exact=True).click()

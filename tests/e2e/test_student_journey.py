@@ -4,12 +4,11 @@ search, flashcards, log out — with accessibility and layout checks on the way.
 import re
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
 from courseapp.progress.models import LessonProgress
 from courseapp.quizzes.models import Attempt
-from tests.conftest import FIXTURE_CONTENT
+from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -27,8 +26,7 @@ def same_page(page: Page) -> bool:
     return page.evaluate("window.noReload === true")
 
 
-def test_student_journey(page: Page, live_server, check_page, page_problems):
-    call_command("import_content", str(FIXTURE_CONTENT), verbosity=0)
+def test_student_journey(page: Page, live_server, demo_course, check_page, page_problems):
     page.set_viewport_size({"width": 1280, "height": 900})
 
     page.goto(live_server.url + "/")
@@ -36,8 +34,8 @@ def test_student_journey(page: Page, live_server, check_page, page_problems):
     page.get_by_role("link", name="Sign up").click()
     page.get_by_label("Username").fill("ada")
     page.get_by_label("Email").fill("ada@example.org")
-    page.get_by_label(re.compile(r"^Password:?$")).fill("a-Long-pass-9")
-    page.get_by_label("Password confirmation").fill("a-Long-pass-9")
+    page.get_by_label(re.compile(r"^Password:?$")).fill(PASSWORD)
+    page.get_by_label("Password confirmation").fill(PASSWORD)
     page.get_by_role("button", name="Create account").click()
     expect(page.get_by_role("link", name="Dashboard")).to_be_visible()
 
@@ -151,14 +149,12 @@ def test_student_journey(page: Page, live_server, check_page, page_problems):
 
 @pytest.mark.parametrize("width", [375, 1280])
 def test_lesson_and_dashboard_fit_the_screen(
-    page: Page, live_server, check_page, django_user_model, width
+    page: Page, live_server, check_page, demo_course, student, width
 ):
-    call_command("import_content", str(FIXTURE_CONTENT), verbosity=0)
-    django_user_model.objects.create_user("ada", "ada@example.org", "a-Long-pass-9")
     page.set_viewport_size({"width": width, "height": 800})
     page.goto(live_server.url + "/accounts/login/?next=/courses/demo/welcome/")
-    page.get_by_label("Username").fill("ada")
-    page.get_by_label("Password").fill("a-Long-pass-9")
+    page.get_by_label("Username").fill(student.username)
+    page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
     expect(page.get_by_role("heading", level=1, name="Welcome")).to_be_visible()
     check_page(page, f"lesson-{width}px", axe_check=False)
@@ -166,12 +162,10 @@ def test_lesson_and_dashboard_fit_the_screen(
     check_page(page, f"dashboard-{width}px", axe_check=False)
 
 
-def test_keyboard_only_quiz_with_visible_focus(page: Page, live_server, django_user_model):
-    call_command("import_content", str(FIXTURE_CONTENT), verbosity=0)
-    django_user_model.objects.create_user("ada", "ada@example.org", "a-Long-pass-9")
+def test_keyboard_only_quiz_with_visible_focus(page: Page, live_server, demo_course, student):
     page.goto(live_server.url + "/accounts/login/?next=/courses/demo/welcome/")
-    page.get_by_label("Username").fill("ada")
-    page.get_by_label("Password").fill("a-Long-pass-9")
+    page.get_by_label("Username").fill(student.username)
+    page.get_by_label("Password").fill(PASSWORD)
     page.keyboard.press("Enter")
     true_false = question(page, "Image layers can be changed by a running container.")
     true_false.get_by_label("False").focus()

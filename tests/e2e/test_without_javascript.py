@@ -3,22 +3,19 @@
 import re
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
-from tests.conftest import FIXTURE_CONTENT
+from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_answers_work_without_javascript(browser, live_server, django_user_model):
-    call_command("import_content", str(FIXTURE_CONTENT), verbosity=0)
-    django_user_model.objects.create_user("ada", "ada@example.org", "a-Long-pass-9")
+def test_answers_work_without_javascript(browser, live_server, demo_course, student):
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
     page.goto(live_server.url + "/accounts/login/?next=/courses/demo/commands/")
-    page.get_by_label("Username").fill("ada")
-    page.get_by_label("Password").fill("a-Long-pass-9")
+    page.get_by_label("Username").fill(student.username)
+    page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
 
     numeric = page.get_by_role("region", name=re.compile("On which port does HTTP listen"))
