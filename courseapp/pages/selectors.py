@@ -55,7 +55,7 @@ class LessonPage:
         return list(dict.fromkeys(s for view in self.questions for s in view.kind.stylesheets))
 
 
-def lesson_page(course: Course, slug: str, user: AbstractBaseUser | AnonymousUser) -> LessonPage:
+def lesson_page(course: Course, *, slug: str, user: AbstractBaseUser | AnonymousUser) -> LessonPage:
     """The lesson as `user` sees it: the shared content with their own answers in place."""
     content = lesson_content(course, slug=slug)
     views = question_views(content.questions, user=user)

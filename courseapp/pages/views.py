@@ -37,7 +37,9 @@ def course_outline(request: HttpRequest, course_slug: str) -> HttpResponse:
         "lesson_count": len(published),
         "first_lesson": published[0] if published else None,
         "completed_ids": completed,
-        "progress": progress.course_progress(completed, {lesson.pk for lesson in published}),
+        "progress": progress.course_progress(
+            completed_ids=completed, published_ids={lesson.pk for lesson in published}
+        ),
         "enrolled": progress.is_enrolled(request.user, course),
         "flashcards_due": course_flashcards_due(course=course, user=request.user),
         "can_view_insights": can_view_insights(request.user, course),
@@ -48,7 +50,7 @@ def course_outline(request: HttpRequest, course_slug: str) -> HttpResponse:
 @require_GET
 def lesson_detail(request: HttpRequest, course_slug: str, lesson_slug: str) -> HttpResponse:
     course = catalog.course_get(course_slug)
-    page = selectors.lesson_page(course, lesson_slug, request.user)
+    page = selectors.lesson_page(course, slug=lesson_slug, user=request.user)
     lesson_progress = None
     if request.user.is_authenticated:
         lesson_progress = lesson_view_record(user=request.user, lesson=page.lesson.reference())

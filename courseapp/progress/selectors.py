@@ -29,7 +29,7 @@ def completed_lesson_ids(user: AbstractBaseUser | AnonymousUser, course: Course)
     return set(completed.values_list("lesson_id", flat=True))
 
 
-def course_progress(completed_ids: set[int], published_ids: set[int]) -> CourseProgress:
+def course_progress(*, completed_ids: set[int], published_ids: set[int]) -> CourseProgress:
     """Completed published lessons over published lessons: archived and draft ones do not count."""
     return CourseProgress(completed=len(completed_ids & published_ids), total=len(published_ids))
 
