@@ -1,10 +1,14 @@
-"""Content errors in formats for tools: JSON Lines and GitHub annotations.
+"""Content errors in formats for tools (JSON Lines, GitHub annotations) and the course-side check.
 
 The check reads files only: these tests run without the `db` fixture, so any query would fail.
 """
 
 import io
 import json
+import os
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -12,6 +16,7 @@ from django.core.management import CommandError, call_command
 
 from courseapp.markup.yaml_source import ContentError
 from courseapp.pipeline.management.commands.import_content import github_annotation
+from tests.conftest import FIXTURE_CONTENT
 
 NEW_LESSON = "demo/01-first-steps/03-new.md"
 NOT_UTF8 = "demo/01-first-steps/04-latin1.md"
@@ -117,3 +122,49 @@ def test_the_format_applies_to_an_import_too(db, content_root):
     assert [json.loads(line) for line in out.getvalue().splitlines()] == expected_errors(
         content_root
     )
+
+
+def run_console_script(cwd: Path, *args: str) -> subprocess.CompletedProcess:
+    """`courseapp-check ARGS` as a course repository runs it: no settings, key or database."""
+    script = shutil.which("courseapp-check", path=Path(sys.executable).parent)
+    assert script, "courseapp-check is not installed: pip install -e . (pyproject.toml scripts)"
+    unset = {"DJANGO_SETTINGS_MODULE", "SECRET_KEY", "DATABASE_URL", "DEBUG", "LOG_LEVEL"}
+    env = {name: value for name, value in os.environ.items() if name not in unset}
+    return subprocess.run(
+        [script, *args], capture_output=True, text=True, check=False, cwd=cwd, env=env
+    )
+
+
+def test_the_console_script_checks_a_course_repository(tmp_path):
+    shutil.copytree(FIXTURE_CONTENT, tmp_path / "content")
+
+    clean = run_console_script(tmp_path, "content", "--format", "json")
+    assert (clean.returncode, clean.stdout) == (0, "")
+    assert "no errors" in clean.stderr
+
+    break_content(tmp_path / "content")
+    broken = run_console_script(tmp_path, "--format", "json")
+    assert broken.returncode == 1, broken.stderr
+    # Relative paths, as given (here the default `content`), as GitHub annotations need.
+    assert [json.loads(line) for line in broken.stdout.splitlines()] == expected_errors("content")
+
+
+def test_the_console_script_reports_a_missing_folder(tmp_path):
+    result = run_console_script(tmp_path, "courses")
+    assert result.returncode == 1
+    assert result.stderr == "courses: no such folder\n"
+
+
+def test_a_check_through_manage_py_opens_no_database(tmp_path):
+    # The system checks would open this database; a check must not need it.
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path}/missing/db.sqlite3"}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "import_content", str(FIXTURE_CONTENT), "--check"],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=Path(__file__).parent.parent,
+        env=env,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "no errors" in result.stdout
