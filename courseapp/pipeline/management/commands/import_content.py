@@ -1,12 +1,46 @@
+import json
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from courseapp.markup.yaml_source import ContentError
 from courseapp.pipeline.importer import KINDS, content_import, stored_lessons
 from courseapp.pipeline.sources import ContentTree, read_content
+
+
+def json_line(error: ContentError) -> str:
+    """One JSON object per error (JSON Lines); `line` is null for an error about a whole file."""
+    return json.dumps({"path": error.path, "line": error.line or None, "message": error.message})
+
+
+def github_annotation(error: ContentError) -> str:
+    """A GitHub Actions workflow command that shows the error as an annotation at its line."""
+    where = f"file={_github_property(error.path)}"
+    if error.line:
+        where += f",line={error.line}"
+    return f"::error {where},title=Content error::{_github_data(error.message)}"
+
+
+# Escaped as GitHub's own toolkit does (actions/toolkit, packages/core/src/command.ts).
+def _github_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _github_property(text: str) -> str:
+    return _github_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+# How errors are printed. "text" goes to stderr for people; the others go to stdout for tools
+# and leave stdout to them alone: everything else the command says goes to stderr.
+FORMATS: dict[str, Callable[[ContentError], str]] = {
+    "text": str,
+    "json": json_line,
+    "github": github_annotation,
+}
 
 
 class Command(BaseCommand):
@@ -21,10 +55,36 @@ class Command(BaseCommand):
             "--watch", action="store_true", help="re-import whenever a file changes"
         )
         parser.add_argument("--prune", action="store_true", help="archive courses absent from ROOT")
+        parser.add_argument(
+            "--format",
+            dest="error_format",
+            choices=FORMATS,
+            default="text",
+            help="how errors are printed: text (stderr), json (JSON Lines on stdout) or github "
+            "(GitHub Actions annotations on stdout)",
+        )
+
+    def execute(self, *args, **options):
+        # A check reads files only, so it runs where there is no database (a course's own CI);
+        # the system checks would open one.
+        if options.get("check"):
+            options["skip_checks"] = True
+        return super().execute(*args, **options)
 
     def handle(
-        self, *args, root: Path | None, check: bool, watch: bool, prune: bool, **options
+        self,
+        *args,
+        root: Path | None,
+        check: bool,
+        watch: bool,
+        prune: bool,
+        error_format: str,
+        **options,
     ) -> None:
+        self.describe_error = FORMATS[error_format]
+        machine_readable = error_format != "text"
+        self.errors_out = self.stdout if machine_readable else self.stderr
+        self.notes_out = self.stderr if machine_readable else self.stdout
         root = root or settings.CONTENT_ROOT
         if not root.is_dir():
             raise CommandError(f"{root}: no such folder")
@@ -44,17 +104,19 @@ class Command(BaseCommand):
         )
         if tree.errors:
             for error in tree.errors:
-                self.stderr.write(str(error))
+                self.errors_out.write(self.describe_error(error))
             self.stderr.write(f"{len(tree.errors)} error(s) in {tree.files} file(s).")
             return False
         if check:
-            self.stdout.write(f"{_describe(tree)}: no errors.")
+            self.notes_out.write(f"{_describe(tree)}: no errors.")
             return True
         report = content_import(tree=tree, prune=prune)
         for kind in KINDS:
-            self.stdout.write(f"{kind + ':':<11} {report.counts[kind]}")
+            self.notes_out.write(f"{kind + ':':<11} {report.counts[kind]}")
         status = "imported" if report.changed else "no changes"
-        self.stdout.write(f"{_describe(tree)}: {status} in {time.perf_counter() - started:.2f} s.")
+        self.notes_out.write(
+            f"{_describe(tree)}: {status} in {time.perf_counter() - started:.2f} s."
+        )
         return True
 
     def _progress(self, done: int, total: int) -> None:
@@ -69,7 +131,7 @@ class Command(BaseCommand):
     def _watch(self, root: Path, *, prune: bool) -> None:
         from watchfiles import watch
 
-        self.stdout.write(f"Watching {root} for changes (Ctrl+C to stop).")
+        self.notes_out.write(f"Watching {root} for changes (Ctrl+C to stop).")
         self._run(root, check=False, prune=prune)
         for _changes in watch(root, debounce=300, raise_interrupt=False):
             self._run(root, check=False, prune=prune)
