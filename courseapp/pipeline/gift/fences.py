@@ -225,13 +225,9 @@ def _short_answer(question: ShortAnswer, notes: list[str]) -> dict:
         )
     accept, patterns = [], []
     for answer in full:
-        parts = re.split(r"(\\\*|\*)", answer.text.value)
-        if "*" in parts:
-            patterns.append(
-                "".join(
-                    ".*" if part == "*" else re.escape(part.replace("\\*", "*")) for part in parts
-                )
-            )
+        pattern = _wildcard_pattern(answer.text.value)
+        if pattern:
+            patterns.append(pattern)
         else:
             accept.append(answer.text.value.replace("\\*", "*"))
     body: dict = {"type": "text"}
@@ -240,6 +236,15 @@ def _short_answer(question: ShortAnswer, notes: list[str]) -> dict:
     if patterns:
         body["accept_regex"] = patterns
     return body
+
+
+def _wildcard_pattern(answer: str) -> str | None:
+    """The regular expression of an answer holding Moodle's wildcard `*` (`\\*` is a star)."""
+    parts = re.split(r"(\\\*|\*)", answer)
+    if "*" not in parts:
+        return None
+    literal = (re.escape(part.replace("\\*", "*")).replace("\\ ", " ") for part in parts)
+    return "".join(".*" if part == "*" else text for part, text in zip(parts, literal, strict=True))
 
 
 def _numerical(question: Numerical, notes: list[str]) -> dict:
