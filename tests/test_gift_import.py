@@ -160,8 +160,8 @@ def test_titles_make_ids_and_a_repeated_title_gets_a_number(conversion, question
     assert questions["layer-cache"]["prompt"].endswith("and the _____ are unchanged.")
     assert questions["birthplace"]["type"] == "single"
     assert questions["birthplace-2"]["type"] == "text"
-    assert "birthplace-2: id 'birthplace' is taken in this file or lesson, so it is " + (
-        "'birthplace-2'"
+    assert (
+        "birthplace-2: id 'birthplace' is taken in this file or lesson, so it is 'birthplace-2'"
     ) in notes_at(conversion, "::Birthplace:: Where")
 
 
@@ -349,7 +349,8 @@ def test_the_command_prints_fences_and_lists_what_it_could_not_convert():
     assert out.getvalue().count("```quiz\n") == 38
     report = err.getvalue().splitlines()
     essay = line_of("Write a short history")
-    assert f"{FIXTURE}:{essay}: not converted: an essay question is graded by a person; " + (
+    assert (
+        f"{FIXTURE}:{essay}: not converted: an essay question is graded by a person; "
         "nothing here grades it"
     ) in report
     assert report[-1] == "38 of 45 question(s) converted, 22 note(s)."
