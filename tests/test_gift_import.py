@@ -7,8 +7,10 @@ import pytest
 import yaml
 from django.core.management import CommandError, call_command
 
-from courseapp.markup.markdown import plain_text
+from courseapp.markup.markdown import plain_text, render
 from courseapp.pipeline.gift.fences import gift_to_fences
+from courseapp.pipeline.gift.reading import Text
+from courseapp.pipeline.gift.texts import markdown
 from courseapp.quizzes.parsing import parse_question
 from courseapp.quizzes.types import question_type
 
@@ -388,3 +390,38 @@ def test_a_file_that_is_not_utf8_or_missing_is_an_error(tmp_path):
         call_command("gift_import", str(latin), stdout=io.StringIO(), stderr=io.StringIO())
     with pytest.raises(CommandError, match="no such file"):
         call_command("gift_import", str(tmp_path / "gone.gift"), stderr=io.StringIO())
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "# not a heading",
+        "1. not a numbered list",
+        "- not a list item",
+        "> not a quote",
+        "2 * 3 * 4 and **not bold**",
+        "snake_case and _not emphasis_",
+        "[not a link](https://example.com)",
+        "`not code`",
+        "<b>not a tag</b>",
+        "Tom &amp; Jerry & co",
+        "{: .not-an-attribute}",
+        "a back\\slash",
+    ],
+)
+def test_plain_text_reads_as_written(written):
+    rendered = render(markdown(Text(written, "plain"))).html
+    assert plain_text(rendered) == written
+    assert "<" not in rendered.removeprefix("<p>").removesuffix("</p>")
+
+
+def test_moodle_text_keeps_its_tags_and_nothing_else_is_markup():
+    rendered = render(markdown(Text("A <b>bold</b> *star* and # hash", "moodle"))).html
+    assert rendered == "<p>A <b>bold</b> *star* and # hash</p>"
+
+
+def test_choices_without_a_right_answer_are_reported():
+    conversion = gift_to_fences("Which?{~a ~b}\n", path="x.gift")
+    assert [note.message for note in conversion.notes] == [
+        "not converted: no answer is marked right (with '=' or a positive %weight%)"
+    ]

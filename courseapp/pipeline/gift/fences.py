@@ -30,6 +30,7 @@ from courseapp.pipeline.gift.reading import (
     Unreadable,
     read_gift,
 )
+from courseapp.pipeline.gift.texts import markdown, slug
 from courseapp.quizzes.parsing import parse_question
 
 FULL_CREDIT = Decimal(100)
@@ -37,11 +38,6 @@ FULL_CREDIT = Decimal(100)
 ROUNDING = Decimal("0.01")
 ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth")
 POSITION_RE = re.compile(r"(?:step\s*|no\.?\s*|#)?(\d{1,3})(?:st|nd|rd|th)?[.):]?", re.IGNORECASE)
-HTML_TAG_RE = re.compile(r"(<(?:/?[A-Za-z][^<>]*|!--.*?--)>)", re.DOTALL)
-MARKDOWN_INLINE_RE = re.compile(r"[\\`*\[\]{}]|(?<!_)_{1,2}(?!_)")
-# Line starts that would make a heading, a quote, a list item or a numbered list.
-MARKDOWN_LINE_START_RE = re.compile(r"^(\s*)(#|>|[+-](?=\s|$)|\d+(?=\.\s))", re.MULTILINE)
-ENTITY_RE = re.compile(r"&(?=#?\w+;)")
 
 
 class NotConverted(Exception):
@@ -94,33 +90,35 @@ def gift_to_fences(
     return conversion
 
 
-def _convert(question: Question, conversion: Conversion, ids: set[str], **where: str) -> None:
+def _convert(
+    question: Question, conversion: Conversion, ids: set[str], *, path: str, prefix: str
+) -> None:
     notes: list[str] = []
     try:
-        key = _question_id(question, ids, notes, prefix=where["prefix"])
-        fence = _fence(question, key, notes)
-        _check(fence, path=where["path"], line=question.line)
+        key = _question_id(question, ids, notes, prefix=prefix)
+        source = _fence_source(question, key, notes)
+        _check(source, path=path, line=question.line)
     except NotConverted as reason:
         conversion.notes.append(Note(question.line, f"not converted: {reason}", skipped=True))
         return
     ids.add(key)
-    conversion.fences.append(fence)
+    # A fence longer than any run of backticks inside it, so that none of them closes it.
+    ticks = "`" * max(3, 1 + max(map(len, re.findall("`+", source)), default=0))
+    conversion.fences.append(f"{ticks}quiz\n{source}{ticks}")
     conversion.notes += [Note(question.line, f"{key}: {note}") for note in notes]
 
 
-def _fence(question: Question, key: str, notes: list[str]) -> str:
-    data = {"id": key, **_body(question, notes)}
-    data = {"id": key, "type": data.pop("type"), "prompt": markdown(question.text), **data}
+def _fence_source(question: Question, key: str, notes: list[str]) -> str:
+    """The fence's YAML, its keys in the order authors write them."""
+    body = _body(question, notes)
+    data = {"id": key, "type": body.pop("type"), "prompt": markdown(question.text), **body}
     if question.general_feedback:
         data["explanation"] = markdown(question.general_feedback)
-    source = yaml.dump(data, Dumper=_FenceDumper, sort_keys=False, allow_unicode=True, width=96)
-    ticks = "`" * max(3, 1 + max((len(run) for run in re.findall("`+", source)), default=0))
-    return f"{ticks}quiz\n{source}{ticks}"
+    return yaml.dump(data, Dumper=_FenceDumper, sort_keys=False, allow_unicode=True, width=96)
 
 
-def _check(fence: str, *, path: str, line: int) -> None:
+def _check(source: str, *, path: str, line: int) -> None:
     """Refuse a fence the platform's own parser would refuse at import."""
-    source = fence.split("\n", 1)[1].rsplit("\n", 1)[0]
     _question, errors = parse_question(source, path=path, first_line=line)
     if errors:
         problems = "; ".join(error.message.removeprefix("quiz: ") for error in errors)
@@ -133,16 +131,7 @@ def _body(question: Question, notes: list[str]) -> dict:
         case MultipleChoice():
             return _multiple_choice(question, notes)
         case TrueFalse():
-            for name, feedback in (
-                ("wrong", question.wrong_feedback),
-                ("right", question.right_feedback),
-            ):
-                if feedback:
-                    notes.append(
-                        f"feedback on the {name} answer dropped (true/false has none): "
-                        f"{_quote(feedback)}"
-                    )
-            return {"type": "true_false", "answer": question.answer}
+            return _true_false(question, notes)
         case ShortAnswer():
             return _short_answer(question, notes)
         case Numerical():
@@ -156,6 +145,15 @@ def _body(question: Question, notes: list[str]) -> dict:
                 "a description is text, not a question: put it in the lesson's text if you need it"
             )
     raise NotConverted(f"no quiz type for {type(question).__name__}")
+
+
+def _true_false(question: TrueFalse, notes: list[str]) -> dict:
+    for name, feedback in (("wrong", question.wrong_feedback), ("right", question.right_feedback)):
+        if feedback:
+            notes.append(
+                f"feedback on the {name} answer dropped (true/false has none): {_quote(feedback)}"
+            )
+    return {"type": "true_false", "answer": question.answer}
 
 
 def _multiple_choice(question: MultipleChoice, notes: list[str]) -> dict:
@@ -174,6 +172,8 @@ def _multiple_choice(question: MultipleChoice, notes: list[str]) -> dict:
         kind = "single"
     else:
         weighted = [answer for answer in answers if answer.weight is not None]
+        if not weighted:
+            raise NotConverted("no answer is marked right (with '=' or a positive %weight%)")
         credit = sum((answer.weight for answer in weighted if answer.weight > 0), Decimal(0))
         if abs(credit - FULL_CREDIT) > ROUNDING:
             raise NotConverted(
@@ -322,10 +322,7 @@ def _question_id(question: Question, taken: set[str], notes: list[str], *, prefi
     base = slug(question.id_number) or slug(question.title) or slug(" ".join(words)) or "question"
     if prefix:
         base = f"{slug(prefix)}-{base}"
-    key, number = base, 1
-    while key in taken:
-        number += 1
-        key = f"{base}-{number}"
+    key = _unique(base, taken)
     if key != base:
         notes.append(f"id {base!r} is taken in this file or lesson, so it is {key!r}")
     return key
@@ -342,12 +339,7 @@ def _choice_keys(question: Question, texts: list[str], notes: list[str]) -> list
             notes.append(f"'choice ids' comment ignored: {len(given)} ids for {len(texts)} choices")
         keys = []
         for text in texts:
-            base = slug(text, limit=50) or "choice"
-            key, number = base, 1
-            while key in keys:
-                number += 1
-                key = f"{base}-{number}"
-            keys.append(key)
+            keys.append(_unique(slug(text, limit=50) or "choice", keys))
     # The platform's own default for a choice without an id.
     return [
         None if key == slugify(text)[:50].strip("-") else key
@@ -355,39 +347,13 @@ def _choice_keys(question: Question, texts: list[str], notes: list[str]) -> list
     ]
 
 
-def slug(text: str, *, limit: int = 60) -> str:
-    """Lowercase letters, digits and single hyphens, cut at a hyphen within `limit`."""
-    value = slugify(re.sub(r"[\s_-]+", " ", strip_tags(text))).strip("-")
-    if len(value) > limit:
-        value = value[: limit + 1].rsplit("-", 1)[0] if "-" in value[:limit] else value[:limit]
-    return value
-
-
-def markdown(text: Text) -> str:
-    """GIFT text as Markdown: Markdown as written, HTML kept (the import sanitizes it), plain
-    and Moodle auto-format text escaped so that it reads as written (Moodle's format keeps its
-    HTML tags)."""
-    if text.format in ("markdown", "html"):
-        return text.value
-    if text.format == "plain":
-        value = ENTITY_RE.sub("&amp;", text.value).replace("<", "&lt;")
-        segments = [value]
-    else:
-        segments = HTML_TAG_RE.split(text.value)
-    escaped = "".join(
-        segment if index % 2 else MARKDOWN_INLINE_RE.sub(_backslashed, segment)
-        for index, segment in enumerate(segments)
-    )
-    return MARKDOWN_LINE_START_RE.sub(_line_start, escaped)
-
-
-def _backslashed(found: re.Match) -> str:
-    return "".join(f"\\{character}" for character in found[0])
-
-
-def _line_start(found: re.Match) -> str:
-    marker = found[2]
-    return found[1] + (f"{marker}\\" if marker[0].isdigit() else f"\\{marker}")
+def _unique(base: str, taken) -> str:
+    """`base`, or `base-2`, `base-3`… whichever is not taken."""
+    key, number = base, 1
+    while key in taken:
+        number += 1
+        key = f"{base}-{number}"
+    return key
 
 
 def fence_ids(markdown_source: str) -> frozenset[str]:
