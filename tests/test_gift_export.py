@@ -199,11 +199,14 @@ def test_exercises_and_what_gift_cannot_say_are_reported(db, content_root):
     assert "web-compose" not in back
 
 
-def test_only_current_questions_of_published_lessons_are_exported(demo_course):
+def test_only_current_questions_of_published_lessons_are_exported(
+    demo_course, django_assert_num_queries
+):
     Question.objects.filter(key="port-number").update(archived=True)
     demo_course.lessons.filter(slug="ordering").update(draft=True)
     Choice.objects.filter(key="same").update(archived=True)
-    keys = [question.key for question, _choices in course_questions(demo_course)]
+    with django_assert_num_queries(2):  # the questions with their lessons, then the choices
+        keys = [question.key for question, _choices in course_questions(demo_course)]
     assert keys == ["image-vs-container", "layers-true-false", "list-command"]
     gift, _report = gift_export("demo")
     assert "::port-number::" not in gift and "$CATEGORY: demo/ordering" not in gift
