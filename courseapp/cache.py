@@ -153,8 +153,10 @@ def breaker_for(location: str) -> CircuitBreaker:
 
 
 def _without_credentials(url: str) -> str:
-    """host:port/db of a Redis URL, for logs: never its password."""
+    """A Redis URL for logs: scheme, host, port and database, never the password."""
     parts = urlsplit(url)
+    if parts.scheme == "unix":
+        return f"unix://{parts.path}"
     return f"{parts.scheme}://{parts.hostname}:{parts.port or 6379}{parts.path}"
 
 

@@ -318,3 +318,20 @@ def test_redis_restarted_empty_is_used_again_after_the_retry_period(
     messages = [record.getMessage() for record in caplog.records]
     assert sum("unavailable" in message for message in messages) == 1
     assert sum("reachable again" in message for message in messages) == 1
+
+
+def test_too_many_missed_writes_to_remember_empty_the_redis_database(redis_server):
+    clock = Clock()
+    cache = backend(redis_server.url, clock)
+    cache.breaker.max_stale_keys = 2
+    cache.set_many({"a": 1, "b": 2, "c": 3})
+
+    redis_server.pause()
+    assert cache.get("a") is None  # times out: the breaker opens
+    cache.delete_many(["a", "b", "c"])  # skipped: three stale keys, more than it remembers
+    redis_server.resume()
+    assert len(redis_server.keys()) == 3
+
+    clock.advance(10)
+    assert cache.get("a") is None
+    assert redis_server.keys() == []
