@@ -120,22 +120,46 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Each process keeps its caches in memory. "content" holds what lesson pages and answers read
-# for every student alike (catalog.content_cache), sized for a few large courses; "default"
-# holds the rest (insights statistics). Neither needs invalidating: content keys carry the
-# course's content version, statistics expire after a minute.
-CACHES = {
-    "default": {
+# Two caches: "content" holds what lesson pages and answers read for every student alike
+# (catalog.content_cache), "default" the rest (insights statistics, sessions). Neither needs
+# invalidating: content keys carry the course's content version, statistics expire after a
+# minute. With REDIS_URL both live in that Redis, shared by every process and replica, so a
+# statistic is computed once, not once per worker; Redis trouble only turns them into misses
+# (courseapp.cache). Without it each process keeps its own in memory (`make run`, tests).
+REDIS_URL = os.environ.get("REDIS_URL", "")
+# Seconds to wait for Redis before serving from the database instead: a healthy Redis answers
+# within a millisecond, and a page must not hang on a sick one.
+REDIS_TIMEOUT = float(os.environ.get("REDIS_TIMEOUT", "0.25"))
+
+
+def cache(alias: str, max_entries: int) -> dict:
+    """The settings of one cache alias: on Redis, with its own key prefix, or in memory."""
+    if REDIS_URL:
+        return {
+            "BACKEND": "courseapp.cache.FaultTolerantRedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": f"courseapp:{alias}",
+            "OPTIONS": {"socket_connect_timeout": REDIS_TIMEOUT, "socket_timeout": REDIS_TIMEOUT},
+        }
+    return {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "default",
-        "OPTIONS": {"MAX_ENTRIES": 1_000},
-    },
-    "content": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "content",
-        "OPTIONS": {"MAX_ENTRIES": 5_000},
-    },
-}
+        "LOCATION": alias,
+        "OPTIONS": {"MAX_ENTRIES": max_entries},
+    }
+
+
+# Memory sizes for a few large courses; Redis evicts by its own maxmemory policy instead.
+CACHES = {"default": cache("default", 1_000), "content": cache("content", 5_000)}
+
+# Sessions live in the database. With a shared Redis they are read from it first and fall back
+# to the database on a miss or an outage, so nobody is logged out. A per-process memory cache
+# in front would let one worker keep a session that another has ended at logout: not used.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if REDIS_URL
+    else "django.contrib.sessions.backends.db"
+)
+SESSION_CACHE_ALIAS = "default"
 
 # django-axes checks every login first and counts failures in the database, so a lockout holds
 # across all web replicas and restarts.

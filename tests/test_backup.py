@@ -80,7 +80,11 @@ def test_a_dump_restores_every_attempt_progress_row_and_review(two_databases, tm
 
     dump = tmp_path / "courseapp.dump"
     with dump.open("wb") as out:
-        subprocess.run(["pg_dump", f"--dbname={source}", "--format=custom"], stdout=out, check=True)
+        subprocess.run(
+            [shutil.which("pg_dump"), f"--dbname={source}", "--format=custom"],
+            stdout=out,
+            check=True,
+        )
     with dump.open("rb") as backup:
         subprocess.run(
             [

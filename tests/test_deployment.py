@@ -12,6 +12,7 @@ import subprocess
 import sys
 import threading
 from pathlib import Path
+from urllib.parse import urlsplit
 from wsgiref.simple_server import WSGIRequestHandler, make_server
 
 import dockerfile
@@ -101,6 +102,36 @@ def test_compose_refuses_to_start_without_secrets():
     assert "SECRET_KEY=\n" in (ROOT / ".env.example").read_text(), "no default key to copy"
 
 
+def redis_arguments(command: list[str]) -> dict[str, str]:
+    """`redis-server --name value ...` as {name: value}."""
+    assert command[0] == "redis-server"
+    return dict(zip(command[1::2], command[2::2], strict=True))
+
+
+def assert_a_bounded_cache_without_persistence(command: list[str]) -> None:
+    arguments = redis_arguments(command)
+    assert arguments["--maxmemory"].endswith("mb")
+    assert arguments["--maxmemory-policy"] == "allkeys-lru"
+    assert arguments["--save"] == "" and arguments["--appendonly"] == "no"
+
+
+def test_compose_redis_is_a_pinned_private_bounded_cache():
+    redis = compose()["services"]["redis"]
+    assert re.fullmatch(r"redis:\d+\.\d+(\.\d+)?-alpine", redis["image"]), "pin the version"
+    assert "ports" not in redis, "Redis has no password: it must not be published on the host"
+    assert "volumes" not in redis, "a cache keeps nothing on disk"
+    assert redis["healthcheck"]["test"] == ["CMD", "redis-cli", "ping"]
+    assert_a_bounded_cache_without_persistence(redis["command"])
+
+
+def test_compose_app_uses_the_redis_service_once_it_is_healthy():
+    services = compose()["services"]
+    for name in ("web", "setup"):
+        assert services[name]["depends_on"]["redis"]["condition"] == "service_healthy"
+        # A REDIS_URL in .env (a managed Redis) wins over the bundled service.
+        assert services[name]["environment"]["REDIS_URL"] == "${REDIS_URL:-redis://redis:6379/0}"
+
+
 def test_compose_mounts_content_read_only_for_updates_without_rebuilding():
     web = compose()["services"]["web"]
     mount = next(volume for volume in web["volumes"] if volume["target"] == "/app/content")
@@ -138,7 +169,7 @@ def test_kustomize_renders_the_manifests():
     assert result.returncode == 0, result.stderr
     kinds = {doc["kind"] for doc in yaml.safe_load_all(result.stdout)}
     assert {"Deployment", "Service", "Ingress", "HorizontalPodAutoscaler", "Job"} <= kinds
-    assert {"ConfigMap", "StatefulSet"} <= kinds and "Secret" not in kinds
+    assert {"ConfigMap", "StatefulSet", "NetworkPolicy"} <= kinds and "Secret" not in kinds
 
 
 def test_secret_template_holds_no_real_secret():
@@ -154,7 +185,8 @@ def pod_containers(pod_spec: dict) -> list[dict]:
 
 
 @pytest.mark.parametrize(
-    ("kind", "name"), [("Deployment", "web"), ("Job", "setup"), ("StatefulSet", "postgres")]
+    ("kind", "name"),
+    [("Deployment", "web"), ("Job", "setup"), ("StatefulSet", "postgres"), ("Deployment", "redis")],
 )
 def test_pods_run_unprivileged_with_limits_and_a_read_only_root(kind, name):
     pod = of_kind(kind, name)["spec"]["template"]["spec"]
@@ -182,6 +214,30 @@ def test_web_deployment_has_replicas_and_probes_on_the_health_endpoints():
     assert {source.get("secretRef", {}).get("name") for source in web["envFrom"]} >= {
         "courseapp-secrets"
     }
+
+
+def test_redis_is_a_cache_the_web_pods_reach_through_its_service():
+    deployment, service = of_kind("Deployment", "redis"), of_kind("Service", "redis")
+    pod = deployment["spec"]["template"]
+    assert service["spec"]["selector"].items() <= pod["metadata"]["labels"].items()
+    [port] = service["spec"]["ports"]
+    assert deployment["spec"]["replicas"] == 1
+    assert deployment["spec"]["strategy"]["type"] == "Recreate", "never two caches at once"
+    [redis] = pod["spec"]["containers"]
+    assert re.fullmatch(r"redis:\d+\.\d+(\.\d+)?-alpine", redis["image"])
+    assert_a_bounded_cache_without_persistence(redis["args"])
+    for probe in ("readinessProbe", "livenessProbe"):
+        assert redis[probe]["exec"]["command"] == ["redis-cli", "ping"]
+    assert all("persistentVolumeClaim" not in volume for volume in pod["spec"]["volumes"])
+    # The web pods find it by the Service's name and port.
+    url = urlsplit(of_kind("ConfigMap")["data"]["REDIS_URL"])
+    assert (url.hostname, url.port) == (service["metadata"]["name"], port["port"])
+    # Only the app's pods may connect to the password-less Redis.
+    policy = of_kind("NetworkPolicy", "redis")
+    assert policy["spec"]["podSelector"]["matchLabels"].items() <= pod["metadata"]["labels"].items()
+    web_labels = of_kind("Deployment", "web")["spec"]["template"]["metadata"]["labels"]
+    [allowed] = policy["spec"]["ingress"][0]["from"]
+    assert allowed["podSelector"]["matchLabels"].items() <= web_labels.items()
 
 
 def test_autoscaler_keeps_at_least_two_web_replicas():
