@@ -5,6 +5,7 @@ import csv
 import io
 import math
 import random
+import threading
 import time
 from datetime import timedelta
 
@@ -367,6 +368,31 @@ def test_parallel_requests_for_cold_statistics_compute_them_once(demo_course, st
     statuses = run_in_parallel(fetch, 4)
     assert statuses == [200] * 4
     assert computed == [demo_course.pk]
+
+
+def test_statistics_another_process_is_computing_are_waited_for_not_computed_again(
+    demo_course, monkeypatch
+):
+    """Another process holds the marker in the shared cache and stores its result a moment
+    later: this one waits and reads it."""
+    computed = []
+    monkeypatch.setattr(
+        selectors, "_course_statistics_compute", lambda course: computed.append(course.pk)
+    )
+    key = f"insights:statistics:{demo_course.pk}"
+    cache.add(f"{key}:computing", 1, 20)
+    theirs = "statistics computed by another process"
+    threading.Timer(0.2, lambda: cache.set(key, theirs, 60)).start()
+    assert selectors.course_statistics(demo_course) == theirs
+    assert computed == []
+
+
+def test_without_a_marker_in_the_cache_statistics_are_computed_at_once(demo_course, monkeypatch):
+    """An unreachable shared cache can neither hold the marker nor the result: no waiting."""
+    monkeypatch.setattr(cache, "add", lambda *args, **kwargs: False)
+    started = time.monotonic()
+    assert selectors.course_statistics(demo_course).overview.lessons == 3
+    assert time.monotonic() - started < 5
 
 
 def test_student_detail_queries_are_bounded(staff_client, dataset, django_assert_max_num_queries):

@@ -6,6 +6,7 @@ question, student or progress value, never one per attempt.
 
 import math
 import threading
+import time
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -616,11 +617,16 @@ STATISTICS_SECONDS = 60
 _computing: defaultdict[int, threading.Lock] = defaultdict(threading.Lock)
 
 
+# How long the others wait for the process computing cold statistics before computing them too.
+COMPUTING_SECONDS = 20
+
+
 def course_statistics(course: Course) -> CourseStatistics:
     """The course's statistics, from the cache when computed less than a minute ago.
 
-    While one request computes them, the others of this process wait and read its result
-    rather than computing them again side by side.
+    While one request computes them, the others wait and read its result rather than compute
+    them again side by side: the threads of a process behind a lock, other processes and
+    replicas behind a marker in the shared cache. Without a reachable cache, each computes.
     """
     key = f"insights:statistics:{course.pk}"
     statistics = cache.get(key)
@@ -628,10 +634,27 @@ def course_statistics(course: Course) -> CourseStatistics:
         return statistics
     with _computing[course.pk]:
         statistics = cache.get(key)
+        if statistics is not None:
+            return statistics
+        marker = f"{key}:computing"
+        if not cache.add(marker, 1, COMPUTING_SECONDS) and cache.get(marker) is not None:
+            statistics = _computed_elsewhere(key)
         if statistics is None:
             statistics = _course_statistics_compute(course)
             cache.set(key, statistics, STATISTICS_SECONDS)
+            cache.delete(marker)
     return statistics
+
+
+def _computed_elsewhere(key: str) -> CourseStatistics | None:
+    """The statistics another process is computing, once it has stored them (or None)."""
+    deadline = time.monotonic() + COMPUTING_SECONDS
+    while time.monotonic() < deadline:
+        time.sleep(0.05)
+        statistics = cache.get(key)
+        if statistics is not None:
+            return statistics
+    return None
 
 
 def _course_statistics_compute(course: Course) -> CourseStatistics:
