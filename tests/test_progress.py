@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from courseapp.catalog.models import Course, Lesson
@@ -25,11 +26,21 @@ pytestmark = pytest.mark.usefixtures("demo_course")
 
 def test_opening_a_lesson_records_the_view_and_enrolls(student_client, student):
     student_client.get("/courses/demo/welcome/")
+    earlier = timezone.now() - timedelta(minutes=3)
+    LessonProgress.objects.update(first_viewed_at=earlier, last_viewed_at=earlier)
     student_client.get("/courses/demo/welcome/")
     progress = LessonProgress.objects.get(user=student)
     assert progress.lesson.slug == "welcome" and not progress.completed
     assert progress.last_viewed_at > progress.first_viewed_at
     assert Enrollment.objects.filter(user=student, course__slug="demo").count() == 1
+
+
+def test_viewing_a_lesson_again_at_once_writes_nothing(student_client, student):
+    student_client.get("/courses/demo/welcome/")
+    with CaptureQueriesContext(connection) as queries:
+        assert student_client.get("/courses/demo/welcome/").status_code == 200
+    writes = [q["sql"] for q in queries if q["sql"].split()[0] in {"INSERT", "UPDATE", "DELETE"}]
+    assert writes == []
 
 
 def test_anonymous_views_record_nothing(client):

@@ -1,5 +1,7 @@
 """Writes of progress: enrollment, lesson views and completion. Safe under parallel requests."""
 
+from datetime import timedelta
+
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
@@ -15,12 +17,21 @@ def course_enroll(*, user: AbstractBaseUser, course: Course) -> Enrollment:
     return enrollment
 
 
+# A lesson viewed again within this time is not written again: reloading, or coming back from
+# a plain-form answer, changes nothing the dashboard shows.
+VISIT_REFRESH = timedelta(minutes=2)
+
+
 def lesson_view_record(*, user: AbstractBaseUser, lesson: Lesson) -> LessonProgress:
     """Note that the student opened the lesson (and so started its course).
 
-    Two upserts, so parallel first views can neither fail nor duplicate rows.
+    One read when they viewed it a moment ago; otherwise two upserts, so parallel first views
+    can neither fail nor duplicate rows.
     """
     now = timezone.now()
+    progress = LessonProgress.objects.filter(user=user, lesson=lesson).first()
+    if progress and now - progress.last_viewed_at < VISIT_REFRESH:
+        return progress
     LessonProgress.objects.bulk_create(
         [LessonProgress(user=user, lesson=lesson, course_id=lesson.course_id, last_viewed_at=now)],
         update_conflicts=True,
