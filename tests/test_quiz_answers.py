@@ -309,7 +309,8 @@ def test_lesson_page_queries_are_bounded(student_client, django_assert_max_num_q
     # The first view reads the lesson's content; later views take it from the cache.
     with django_assert_max_num_queries(12):
         first = student_client.get("/courses/demo/welcome/")
-    with django_assert_max_num_queries(7):
+    # Viewed a moment ago: the visit is not written again.
+    with django_assert_max_num_queries(5):
         again = student_client.get("/courses/demo/welcome/")
     for response in (first, again):
         assert response.content.count(b"<strong>Correct</strong>") == 2
