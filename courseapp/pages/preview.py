@@ -10,6 +10,7 @@ from collections.abc import Callable
 from functools import wraps
 
 from django.conf import settings
+from django.db import connections
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -46,9 +47,18 @@ def preview_status(request: HttpRequest) -> JsonResponse:
 
 
 def _status_after(run: str) -> PreviewStatus:
+    _release_database_connections()
     deadline = time.monotonic() + WAIT_SECONDS
     status = preview_status_read()
     while str(status.run) == run and time.monotonic() < deadline:
         time.sleep(CHECK_SECONDS)
         status = preview_status_read()
     return status
+
+
+def _release_database_connections() -> None:
+    # The thread may hold a connection opened for an earlier request on the same keep-alive
+    # socket (the lesson page itself); it should not sit idle for as long as the page is open.
+    for connection in connections.all(initialized_only=True):
+        if not connection.in_atomic_block:
+            connection.close()

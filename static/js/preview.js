@@ -25,13 +25,15 @@
     const saved = sessionStorage.getItem(scrollKey);
     if (saved === null) return;
     sessionStorage.removeItem(scrollKey);
-    window.scrollTo(0, Number(saved));
-    history.scrollRestoration = "auto";
+    const restore = () => window.scrollTo(0, Number(saved));
+    restore();
+    window.addEventListener("load", restore, { once: true }); // once images have their size
   }
 
   function reload() {
     rememberScroll();
-    // The browser would restore where the page was at the reload: the top of an error panel.
+    // The browser would restore where the page was at the reload, the top of an error panel
+    // (and it does so after "load"): the script restores the position it saved instead.
     history.scrollRestoration = "manual";
     window.location.reload();
   }
