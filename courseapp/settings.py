@@ -206,6 +206,9 @@ WHITENOISE_USE_FINDERS = DEBUG or env_bool("WHITENOISE_USE_FINDERS", False)
 CONTENT_ROOT = Path(os.environ.get("CONTENT_ROOT", BASE_DIR / "content"))
 # A content file larger than this is refused by the import (a lesson is far smaller).
 CONTENT_MAX_FILE_BYTES = int(os.environ.get("CONTENT_MAX_FILE_BYTES", 1_000_000))
+# Live preview (development): `import_content --watch` writes the outcome of each run here, and
+# lesson pages reload or show its errors when DEBUG is on (catalog.preview, pages.preview).
+PREVIEW_STATUS_FILE = Path(os.environ.get("PREVIEW_STATUS_FILE", VAR_DIR / "preview.json"))
 
 # Security: safe by default; the HTTPS settings can be switched off for plain-HTTP local runs.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)

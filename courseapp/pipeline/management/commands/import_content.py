@@ -1,4 +1,5 @@
 import json
+import signal
 import sys
 import time
 from collections.abc import Callable
@@ -7,6 +8,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from courseapp.catalog.preview import preview_status_clear, preview_status_record
 from courseapp.markup.yaml_source import ContentError
 from courseapp.pipeline.importer import KINDS, content_import, stored_lessons
 from courseapp.pipeline.sources import ContentTree, read_content
@@ -91,10 +93,12 @@ class Command(BaseCommand):
         if watch:
             self._watch(root, prune=prune)
             return
-        if not self._run(root, check=check, prune=prune):
+        errors = self._run(root, check=check, prune=prune)
+        if errors:
             raise CommandError("content has errors; nothing was imported", returncode=1)
 
-    def _run(self, root: Path, *, check: bool, prune: bool) -> bool:
+    def _run(self, root: Path, *, check: bool, prune: bool) -> list[ContentError]:
+        """Check or import once; return the errors found (none: it was checked or imported)."""
         started = time.perf_counter()
         # A check reads every file afresh; an import reuses what it stored for unchanged files.
         tree = read_content(
@@ -106,10 +110,10 @@ class Command(BaseCommand):
             for error in tree.errors:
                 self.errors_out.write(self.describe_error(error))
             self.stderr.write(f"{len(tree.errors)} error(s) in {tree.files} file(s).")
-            return False
+            return tree.errors
         if check:
             self.notes_out.write(f"{_describe(tree)}: no errors.")
-            return True
+            return []
         report = content_import(tree=tree, prune=prune)
         for kind in KINDS:
             self.notes_out.write(f"{kind + ':':<11} {report.counts[kind]}")
@@ -117,7 +121,7 @@ class Command(BaseCommand):
         self.notes_out.write(
             f"{_describe(tree)}: {status} in {time.perf_counter() - started:.2f} s."
         )
-        return True
+        return []
 
     def _progress(self, done: int, total: int) -> None:
         width = 30
@@ -129,12 +133,21 @@ class Command(BaseCommand):
         self.stderr.flush()
 
     def _watch(self, root: Path, *, prune: bool) -> None:
+        """Import now and after every change; each run's outcome goes to the live preview."""
         from watchfiles import watch
 
+        # `make run` stops its processes with SIGTERM: stop as on Ctrl+C, clearing the status.
+        on_sigterm = signal.signal(signal.SIGTERM, signal.default_int_handler)
         self.notes_out.write(f"Watching {root} for changes (Ctrl+C to stop).")
-        self._run(root, check=False, prune=prune)
-        for _changes in watch(root, debounce=300, raise_interrupt=False):
-            self._run(root, check=False, prune=prune)
+        try:
+            preview_status_record(errors=self._run(root, check=False, prune=prune))
+            for _changes in watch(root, debounce=300, raise_interrupt=False):
+                preview_status_record(errors=self._run(root, check=False, prune=prune))
+        except KeyboardInterrupt:
+            pass  # stopped during an import, whose transaction rolled back
+        finally:
+            preview_status_clear()
+            signal.signal(signal.SIGTERM, on_sigterm)
         sys.exit(0)
 
 
