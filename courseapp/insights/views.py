@@ -1,11 +1,15 @@
 import csv
 from collections.abc import Iterable
+from dataclasses import dataclass
 from itertools import batched
 
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
@@ -57,8 +61,38 @@ def course_insights(request: HttpRequest, course_slug: str) -> HttpResponse:
     }
     if request.htmx and not request.htmx.history_restore_request:
         return render(request, "insights/course.html#students", context)
-    context["stats"] = selectors.course_statistics(course)
+    context["sections"] = statistics_sections(request, course)
     return render(request, "insights/course.html", context)
+
+
+@dataclass(frozen=True)
+class StatisticsSections:
+    summary_html: SafeString
+    items_html: SafeString
+
+
+def statistics_sections(request: HttpRequest, course) -> StatisticsSections:
+    """The course-wide statistics as HTML, rendered once per computation and cached beside
+    them: every instructor sees the same, and rendering hundreds of question rows on each
+    request cost more than the rest of the page."""
+    key = f"insights:statistics-html:{course.pk}"
+    sections = cache.get(key)
+    if sections is None:
+        context = {
+            "course": course,
+            "stats": selectors.course_statistics(course),
+            "min_flag_students": selectors.MIN_STUDENTS_TO_FLAG,
+        }
+        sections = StatisticsSections(
+            summary_html=mark_safe(  # noqa: S308 (our template's output)
+                render_to_string("insights/course.html#summary", context, request)
+            ),
+            items_html=mark_safe(  # noqa: S308 (our template's output)
+                render_to_string("insights/course.html#items", context, request)
+            ),
+        )
+        cache.set(key, sections, selectors.STATISTICS_SECONDS)
+    return sections
 
 
 @login_required
