@@ -83,6 +83,11 @@ class Course(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("pages:course", args=[self.slug])
 
+    @property
+    def is_draft(self) -> bool:
+        """Students do not see it (see `visible_courses`); its course staff preview it."""
+        return not self.published
+
 
 class Module(models.Model):
     course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="modules")

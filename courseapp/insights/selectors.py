@@ -35,6 +35,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from courseapp.catalog.models import Course, Lesson, current_content, published_lessons
+from courseapp.catalog.selectors import is_course_staff
 from courseapp.insights import charts
 from courseapp.progress.models import Enrollment, LessonProgress
 from courseapp.quizzes.models import Attempt, Choice, Question
@@ -52,10 +53,9 @@ SORTS = {
 
 
 def can_view_insights(user: AbstractBaseUser | AnonymousUser, course: Course) -> bool:
-    """Staff see every course's insights; instructors see the courses they teach."""
-    if not user.is_authenticated:
-        return False
-    return user.is_staff or course.instructors.filter(pk=user.pk).exists()
+    """Staff see every course's insights; instructors see the courses they teach: the course
+    staff, who also preview its drafts."""
+    return is_course_staff(user, course)
 
 
 def insights_course_get(user: AbstractBaseUser, *, slug: str) -> Course:

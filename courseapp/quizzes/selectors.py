@@ -7,11 +7,11 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from courseapp.catalog.content_cache import course_content
-from courseapp.catalog.models import Course, published_lessons
+from courseapp.catalog.models import Course, current_lessons, published_lessons
 from courseapp.quizzes.models import Attempt, Choice, Question
 from courseapp.quizzes.types import QuestionType, question_type
 
@@ -221,13 +221,19 @@ def display_order(
 def question_for_answer(course: Course, key: str) -> QuestionData:
     """A question of `course` that can be answered (current, in a published lesson), else 404;
     cached with the course's content."""
-    return course_content(course, f"question:{key}", lambda: _answerable(course, key))
-
-
-def _answerable(course: Course, key: str) -> QuestionData:
-    questions = Question.objects.current().filter(
-        published_lessons("lesson"), course=course, key=key
+    return course_content(
+        course, f"question:{key}", lambda: _answerable(course, key, published_lessons("lesson"))
     )
+
+
+def question_for_preview(course: Course, key: str) -> QuestionData:
+    """A current question of `course` in any current lesson, drafts included, else 404: for the
+    course staff trying out a draft. Never cached, so a draft never reaches a key students read."""
+    return _answerable(course, key, current_lessons("lesson"))
+
+
+def _answerable(course: Course, key: str, lessons: Q) -> QuestionData:
+    questions = Question.objects.current().filter(lessons, course=course, key=key)
     found = _question_data(questions)
     if not found:
         raise Http404("No such question.")

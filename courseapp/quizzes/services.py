@@ -64,6 +64,20 @@ def attempt_submit(
     )
 
 
+def attempt_preview(*, user: AbstractBaseUser, question: QuestionData, answer) -> AttemptResult:
+    """Grade an answer as `attempt_submit` would, recording nothing: the course staff try out a
+    draft's questions, and their tries must count in no statistic."""
+    grade = question_grade(question, answer)
+    attempt = Attempt(
+        user=user,
+        question_id=question.pk,
+        answer=answer,
+        correct=grade.correct,
+        details=grade.details,
+    )
+    return AttemptResult(attempt=attempt, solved=grade.correct, first_solve=False)
+
+
 def _attempt_save(attempt: Attempt) -> Attempt:
     """Save and return the attempt that stands for this submission: a parallel request that
     stored the same form's token first wins; one that stored this student's first answer first
@@ -102,7 +116,12 @@ def _result_of(attempt: Attempt) -> AttemptResult:
 
 def attempt_reveal(*, user: AbstractBaseUser, question: QuestionData) -> Attempt:
     """Record that the student asked to see the answer."""
-    attempt = Attempt(user=user, question_id=question.pk, answer=None, correct=False, revealed=True)
+    attempt = attempt_reveal_preview(user=user, question=question)
     attempt.full_clean(exclude=LOADED_RELATIONS, validate_constraints=False)
     attempt.save()
     return attempt
+
+
+def attempt_reveal_preview(*, user: AbstractBaseUser, question: QuestionData) -> Attempt:
+    """A reveal as `attempt_reveal` records it, unsaved: for the course staff trying a draft."""
+    return Attempt(user=user, question_id=question.pk, answer=None, correct=False, revealed=True)
