@@ -17,16 +17,21 @@ from courseapp.pages import selectors
 from courseapp.progress import selectors as progress
 from courseapp.progress.services import lesson_complete_if_solved, lesson_view_record
 from courseapp.quizzes import selectors as quizzes
+from courseapp.quizzes.forms import QuestionReportForm
+from courseapp.quizzes.models import QuestionReport
 from courseapp.quizzes.selectors import QuestionData
 from courseapp.quizzes.services import (
+    ReportLimitReached,
     attempt_preview,
     attempt_reveal,
     attempt_reveal_preview,
     attempt_submit,
+    question_report_submit,
 )
 from courseapp.quizzes.types import EmptyAnswer, TamperedAnswer
 
 FORM_TOKEN_RE = re.compile(r"[A-Za-z0-9_-]{16,64}")
+REPORT_THANKS = "Thank you: your report goes to the instructors of this course."
 
 
 @require_GET
@@ -61,7 +66,15 @@ def lesson_detail(request: HttpRequest, course_slug: str, lesson_slug: str) -> H
     lesson_progress = None
     if request.user.is_authenticated and not page.draft:  # a preview changes no statistic
         lesson_progress = lesson_view_record(user=request.user, lesson=page.lesson.reference())
-    context = {"course": course, "page": page, "lesson": page.lesson, "progress": lesson_progress}
+    context = {
+        "course": course,
+        "page": page,
+        "lesson": page.lesson,
+        "progress": lesson_progress,
+        # Students report problems; a draft's course staff fix them in the file instead.
+        "reportable": request.user.is_authenticated and not page.draft,
+        "report_reasons": QuestionReport.Reason.choices,
+    }
     return render(request, "pages/lesson.html", context)
 
 
@@ -111,6 +124,44 @@ def reveal(request: HttpRequest, course_slug: str, key: str) -> HttpResponse:
     return _result(request, course, question, view)
 
 
+@require_POST
+def report(request: HttpRequest, course_slug: str, key: str) -> HttpResponse:
+    """A student's report of a problem with a question: with htmx a thank-you in place of the
+    form (or the form again with what to correct), else back to the question with a message."""
+    course = catalog.course_get(course_slug)
+    question = quizzes.question_for_answer(course, key)
+    if not request.user.is_authenticated:
+        return _sign_in_required(request, course, question, "Log in to report a problem.")
+    form = QuestionReportForm(request.POST)
+    error = None if form.is_valid() else form.first_error()
+    if error is None:
+        try:
+            question_report_submit(
+                user=request.user,
+                question=question,
+                reason=form.cleaned_data["reason"],
+                note=form.cleaned_data["note"],
+            )
+        except ReportLimitReached as limit:
+            error = str(limit)
+    if request.htmx and error:
+        context = {
+            "course": course,
+            "key": question.key,
+            "reasons": QuestionReport.Reason.choices,
+            "report": {"reason": form.data.get("reason"), "note": form.data.get("note", "")},
+            "error": error,
+        }
+        return render(request, "quizzes/_report.html#form", context)
+    if request.htmx:
+        return render(request, "quizzes/_report.html#thanks", {"message": REPORT_THANKS})
+    if error:
+        messages.warning(request, error)
+    else:
+        messages.success(request, REPORT_THANKS)
+    return redirect(_question_url(course, question))
+
+
 def _form_token(form) -> str | None:
     """The question form's one-time token (pages rendered before tokens existed send none)."""
     token = form.get("token")
@@ -143,9 +194,14 @@ def _answer_missing(
     return redirect(_question_url(course, question))
 
 
-def _sign_in_required(request: HttpRequest, course: Course, question: QuestionData) -> HttpResponse:
+def _sign_in_required(
+    request: HttpRequest,
+    course: Course,
+    question: QuestionData,
+    message: str = "Log in to check your answer.",
+) -> HttpResponse:
     if request.htmx:
-        return HttpResponse("Log in to check your answer.", status=403)
+        return HttpResponse(message, status=403)
     return redirect(f"{reverse('login')}?next={_question_url(course, question)}")
 
 

@@ -12,7 +12,7 @@ from django.http import Http404
 
 from courseapp.catalog.content_cache import course_content
 from courseapp.catalog.models import Course, current_lessons, published_lessons
-from courseapp.quizzes.models import Attempt, Choice, Question
+from courseapp.quizzes.models import Attempt, Choice, Question, QuestionReport
 from courseapp.quizzes.types import QuestionType, question_type
 
 
@@ -56,6 +56,7 @@ class QuestionView:
     choices: list[ChoiceData]
     attempt: Attempt | None = None
     solved: bool = False
+    report: QuestionReport | None = None  # the student's open report of a problem with it
     picked: set[str] = field(default_factory=set)
     positions: dict[str, int] = field(default_factory=dict)
     # One per rendered form: a repeated submission of it is recognised (attempt_submit).
@@ -153,15 +154,31 @@ def lesson_questions(lesson_id: int) -> tuple[QuestionData, ...]:
 def question_views(
     questions: Sequence[QuestionData], *, user: AbstractBaseUser | AnonymousUser
 ) -> dict[str, QuestionView]:
-    """One QuestionView per question key, with the user's latest attempt (one query)."""
+    """One QuestionView per question key, with the user's latest attempt and open report (two
+    queries for a signed-in user, none for an anonymous reader)."""
     latest, solved = _attempt_states(questions, user)
+    reports = _open_reports(questions, user)
     seed = user.pk if user.is_authenticated else "anonymous"
-    return {
-        question.key: question_view(
+    views = {}
+    for question in questions:
+        view = question_view(
             question, latest.get(question.pk), solved=question.pk in solved, seed=seed
         )
-        for question in questions
-    }
+        view.report = reports.get(question.pk)
+        views[question.key] = view
+    return views
+
+
+def _open_reports(
+    questions: Sequence[QuestionData], user: AbstractBaseUser | AnonymousUser
+) -> dict[int, QuestionReport]:
+    """The user's open reports on these questions, by question id."""
+    if not user.is_authenticated or not questions:
+        return {}
+    reports = QuestionReport.objects.open().filter(
+        user=user, question_id__in=[q.pk for q in questions]
+    )
+    return {report.question_id: report for report in reports.order_by()}
 
 
 def _attempt_states(
