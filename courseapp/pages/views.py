@@ -144,6 +144,16 @@ def report(request: HttpRequest, course_slug: str, key: str) -> HttpResponse:
             )
         except ReportLimitReached as limit:
             error = str(limit)
+    return _reported(request, course, question, form, error)
+
+
+def _reported(
+    request: HttpRequest,
+    course: Course,
+    question: QuestionData,
+    form: QuestionReportForm,
+    error: str | None,
+) -> HttpResponse:
     if request.htmx and error:
         context = {
             "course": course,
