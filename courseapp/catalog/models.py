@@ -22,13 +22,20 @@ def visible_courses(path: str = "") -> models.Q:
     return current_content(path) & models.Q(**{_through(path, "published"): True})
 
 
+def current_lessons(path: str = "") -> models.Q:
+    """Lessons the content folder still has, in a module it still has, drafts included: what a
+    course's instructors may preview. `path` leads from the queried model to the lesson."""
+    return current_content(path) & current_content(_through(path, "module"))
+
+
 def published_lessons(path: str = "") -> models.Q:
-    """The lessons readers see: not drafts, current, in a current module.
-    `path` leads from the queried model to the lesson ("lessons" from a course)."""
+    """The lessons students see: current lessons that are neither drafts nor in a draft module.
+    `path` leads from the queried model to the lesson ("lessons" from a course). Whether the
+    course itself is visible is `visible_courses`."""
     return (
-        models.Q(**{_through(path, "draft"): False})
-        & current_content(path)
-        & current_content(_through(path, "module"))
+        current_lessons(path)
+        & models.Q(**{_through(path, "draft"): False})
+        & models.Q(**{_through(path, "module__draft"): False})
     )
 
 
@@ -50,7 +57,9 @@ class Course(models.Model):
     title = models.CharField(max_length=200)
     summary = models.TextField(blank=True)
     order = models.PositiveIntegerField(default=0)
-    published = models.BooleanField(default=True)
+    published = models.BooleanField(
+        default=True, help_text="Off for a draft: only its instructors and staff see it."
+    )
     archived = models.BooleanField(default=False, help_text="Hidden: gone from the content folder.")
     instructors = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
@@ -74,6 +83,11 @@ class Course(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("pages:course", args=[self.slug])
 
+    @property
+    def is_draft(self) -> bool:
+        """Students do not see it (see `visible_courses`); its course staff preview it."""
+        return not self.published
+
 
 class Module(models.Model):
     course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="modules")
@@ -81,6 +95,9 @@ class Module(models.Model):
     title = models.CharField(max_length=200)
     summary = models.TextField(blank=True)
     position = models.PositiveIntegerField()
+    draft = models.BooleanField(
+        default=False, help_text="Its lessons are drafts: only instructors and staff see them."
+    )
     archived = models.BooleanField(default=False)
 
     objects = ContentQuerySet.as_manager()
@@ -97,7 +114,12 @@ class Module(models.Model):
 
 class LessonQuerySet(ContentQuerySet):
     def published(self):
+        """What students see (see `published_lessons`)."""
         return self.filter(published_lessons())
+
+    def previewable(self):
+        """What the course's instructors see: the published lessons and the drafts."""
+        return self.filter(current_lessons())
 
 
 # The columns that hold a lesson's text: the page and the search read them, little else does.
@@ -116,7 +138,9 @@ class Lesson(models.Model):
     minutes = models.PositiveIntegerField(default=1)
     position = models.PositiveIntegerField(help_text="Order within the module.")
     sequence = models.PositiveIntegerField(help_text="Order within the course, across modules.")
-    draft = models.BooleanField(default=False)
+    draft = models.BooleanField(
+        default=False, help_text="Only the course's instructors and staff see it."
+    )
     archived = models.BooleanField(default=False, help_text="Hidden: gone from the content folder.")
     body_html = models.TextField()
     headings = models.JSONField(default=list, blank=True)

@@ -4,35 +4,78 @@ import html
 import re
 from dataclasses import dataclass
 
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
+from django.db.models import (
+    BooleanField,
+    Count,
+    ExpressionWrapper,
+    F,
+    Prefetch,
+    Q,
+    QuerySet,
+    Sum,
+)
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from courseapp.catalog.models import Course, Lesson, Module, published_lessons, visible_courses
 
+type Reader = AbstractBaseUser | AnonymousUser
+
 PUBLISHED_LESSONS = published_lessons("lessons")
 
 
-def catalog_courses() -> list[Course]:
-    """Visible courses with their number of lessons and total reading time."""
+def is_course_staff(user: Reader, course: Course) -> bool:
+    """Staff, or one of the course's instructors: they preview its drafts and see its insights.
+    The same rule as a filter on courses is `course_staff_courses`."""
+    if not user.is_authenticated:
+        return False
+    return user.is_staff or course.instructors.filter(pk=user.pk).exists()
+
+
+def course_staff_courses(user: Reader) -> Q:
+    """The courses `user` is course staff of (see `is_course_staff`), as a filter on courses."""
+    if not user.is_authenticated:
+        return Q(pk__in=[])
+    if user.is_staff:
+        return Q(pk__isnull=False)  # every course (an empty Q() would vanish from a `|`)
+    return Q(pk__in=user.taught_courses.values("pk"))
+
+
+def catalog_courses(reader: Reader) -> list[Course]:
+    """Visible courses, and the draft courses `reader` is course staff of, with their number of
+    published lessons and total reading time."""
     return list(
-        Course.objects.visible().annotate(
+        Course.objects.current()
+        .filter(visible_courses() | course_staff_courses(reader))
+        .annotate(
             lesson_count=Count("lessons", filter=PUBLISHED_LESSONS),
             total_minutes=Sum("lessons__minutes", filter=PUBLISHED_LESSONS),
         )
     )
 
 
-def course_get(slug: str) -> Course:
-    """The visible course `slug`, else 404."""
-    return get_object_or_404(Course.objects.visible(), slug=slug)
+def course_get(slug: str, *, reader: Reader | None = None) -> Course:
+    """The visible course `slug`, or the draft course `slug` when `reader` is its course staff;
+    else 404. Without a reader, drafts are 404 for everyone (pages that only students use)."""
+    course = get_object_or_404(Course.objects.current(), slug=slug)
+    if course.is_draft and not (reader and is_course_staff(reader, course)):
+        raise Http404("No such course.")
+    return course
 
 
-def course_modules(course: Course) -> list[Module]:
-    """The course's modules in order, each with its published lessons in `lesson_list`."""
-    lessons = Lesson.objects.published().only(
-        "slug", "title", "summary", "minutes", "module_id", "position", "sequence", "course_id"
+def course_modules(course: Course, *, drafts: bool = False) -> list[Module]:
+    """The course's modules in order, each with its published lessons in `lesson_list`; with
+    `drafts`, the draft modules and lessons too (for course staff). Each lesson's `published`
+    says whether students see it."""
+    lessons = (
+        (Lesson.objects.previewable() if drafts else Lesson.objects.published())
+        .annotate(published=ExpressionWrapper(published_lessons(), output_field=BooleanField()))
+        .only(
+            "slug", "title", "summary", "minutes", "module_id", "position", "sequence", "course_id"
+        )
     )
     modules = course.modules.current().prefetch_related(
         Prefetch("lessons", queryset=lessons, to_attr="lesson_list")
@@ -48,7 +91,7 @@ class LessonLink:
 
 @dataclass(frozen=True)
 class LessonData:
-    """A published lesson as its page shows it, the same for every reader: safe to cache."""
+    """A lesson as its page shows it, the same for every reader: safe to cache when published."""
 
     pk: int
     course_id: int
@@ -67,12 +110,12 @@ class LessonData:
         return Lesson(pk=self.pk, course_id=self.course_id, slug=self.slug)
 
 
-def lesson_data(course: Course, *, slug: str) -> LessonData:
-    """The published lesson `slug` of `course` (404 if there is none) with its neighbours."""
+def lesson_data(course: Course, *, slug: str, drafts: bool = False) -> LessonData:
+    """The published lesson `slug` of `course` (404 if there is none), or with `drafts` also a
+    draft one, with its published neighbours: students never follow a link to a draft."""
+    lessons = Lesson.objects.previewable() if drafts else Lesson.objects.published()
     lesson = get_object_or_404(
-        Lesson.objects.published()
-        .select_related("module")
-        .only(
+        lessons.select_related("module").only(
             "course_id",
             "slug",
             "title",

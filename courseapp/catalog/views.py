@@ -9,7 +9,8 @@ from courseapp.catalog import selectors
 
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
-    return render(request, "catalog/index.html", {"courses": selectors.catalog_courses()})
+    courses = selectors.catalog_courses(request.user)
+    return render(request, "catalog/index.html", {"courses": courses})
 
 
 @require_GET

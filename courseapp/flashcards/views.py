@@ -17,7 +17,7 @@ from courseapp.flashcards.scheduling import interval_words
 
 @require_GET
 def deck_list(request: HttpRequest, course_slug: str) -> HttpResponse:
-    course = course_get(course_slug)
+    course = course_get(course_slug, reader=request.user)
     decks = selectors.course_decks(course=course, user=request.user)
     limit = selectors.new_cards_per_day(request.user) if request.user.is_authenticated else None
     return render(
@@ -29,7 +29,7 @@ def deck_list(request: HttpRequest, course_slug: str) -> HttpResponse:
 
 @require_GET
 def deck_detail(request: HttpRequest, course_slug: str, deck_slug: str) -> HttpResponse:
-    course = course_get(course_slug)
+    course = course_get(course_slug, reader=request.user)
     deck = selectors.deck_get(course, slug=deck_slug)
     return render(
         request,
@@ -43,7 +43,7 @@ def deck_detail(request: HttpRequest, course_slug: str, deck_slug: str) -> HttpR
 @vary_on_headers("HX-Request")
 def review(request: HttpRequest, course_slug: str, deck_slug: str) -> HttpResponse:
     """The front of the next card; with `card` and `answer`, that card's back and ratings."""
-    course = course_get(course_slug)
+    course = course_get(course_slug, reader=request.user)
     deck = selectors.deck_get(course, slug=deck_slug)
     card_id = _int(request.GET.get("card"))
     item = selectors.review_next(user=request.user, deck=deck, card_id=card_id)
@@ -61,7 +61,7 @@ def review(request: HttpRequest, course_slug: str, deck_slug: str) -> HttpRespon
 @require_POST
 @vary_on_headers("HX-Request")
 def review_rate(request: HttpRequest, course_slug: str, deck_slug: str) -> HttpResponse:
-    course = course_get(course_slug)
+    course = course_get(course_slug, reader=request.user)
     deck = selectors.deck_get(course, slug=deck_slug)
     card_id, rating = _int(request.POST.get("card")), _int(request.POST.get("rating"))
     if card_id is None or rating not in set(Rating):

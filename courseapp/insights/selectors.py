@@ -36,9 +36,10 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from courseapp.catalog.models import Course, Lesson, current_content, published_lessons
+from courseapp.catalog.selectors import is_course_staff
 from courseapp.insights import charts
 from courseapp.progress.models import Enrollment, LessonProgress
-from courseapp.quizzes.models import Attempt, Choice, Question
+from courseapp.quizzes.models import Attempt, Choice, Question, QuestionReport
 
 ACTIVE_DAYS = 7
 # Thresholds for flagging a question (Moodle's guidance: facility under 20% is very hard).
@@ -53,10 +54,9 @@ SORTS = {
 
 
 def can_view_insights(user: AbstractBaseUser | AnonymousUser, course: Course) -> bool:
-    """Staff see every course's insights; instructors see the courses they teach."""
-    if not user.is_authenticated:
-        return False
-    return user.is_staff or course.instructors.filter(pk=user.pk).exists()
+    """Staff see every course's insights; instructors see the courses they teach: the course
+    staff, who also preview its drafts."""
+    return is_course_staff(user, course)
 
 
 def insights_course_get(user: AbstractBaseUser, *, slug: str) -> Course:
@@ -595,6 +595,73 @@ def _top_wrong_answers(questions: dict[int, Question]) -> dict[int, tuple[str, i
         )
         for question_id, (group, n) in best.items()
     }
+
+
+# Problems students reported
+
+MAX_REPORTED_QUESTIONS = 50  # the most reported first; the page stays short
+
+
+@dataclass(frozen=True)
+class ReportedQuestion:
+    """A question with open reports, where to fix it, and the reports, newest first."""
+
+    key: str
+    lesson_title: str
+    lesson_slug: str
+    source: str  # "<course>/<lesson file>:<line>" within the content folder
+    reports: tuple[QuestionReport, ...]
+
+    @property
+    def count(self) -> int:
+        return len(self.reports)
+
+    @property
+    def newest_id(self) -> int:
+        """Resolving these reports leaves any sent after this page was read open."""
+        return max(report.pk for report in self.reports)
+
+    @property
+    def reasons(self) -> list[tuple[str, int]]:
+        """Each reason given, with how many reports give it, most given first."""
+        return Counter(report.get_reason_display() for report in self.reports).most_common()
+
+
+def reported_questions(course: Course) -> list[ReportedQuestion]:
+    """The course's current questions with open reports, the most reported first (then in
+    course order), each with its open reports: two queries."""
+    questions = list(
+        Question.objects.current()
+        .filter(course=course)
+        .annotate(open_reports=Count("reports", filter=Q(reports__resolved_at__isnull=True)))
+        .filter(open_reports__gt=0)
+        .select_related("lesson")
+        .only("key", "source_line", "lesson__title", "lesson__slug", "lesson__source_path")
+        .order_by("-open_reports", "lesson__sequence", "position")[:MAX_REPORTED_QUESTIONS]
+    )
+    reports: dict[int, list[QuestionReport]] = defaultdict(list)
+    for report in (
+        QuestionReport.objects.open()
+        .filter(question__in=[question.pk for question in questions])
+        .select_related("user")
+        .only("question_id", "reason", "note", "created_at", "user__username")
+    ):
+        reports[report.question_id].append(report)
+    return [
+        ReportedQuestion(
+            key=question.key,
+            lesson_title=question.lesson.title,
+            lesson_slug=question.lesson.slug,
+            source=f"{course.slug}/{question.lesson.source_path}:{question.source_line}",
+            reports=tuple(reports[question.pk]),
+        )
+        for question in questions
+    ]
+
+
+def course_question_get(course: Course, *, key: str) -> Question:
+    """The question `key` of `course`, archived or not, else 404."""
+    return get_object_or_404(Question, course=course, key=key)
 
 
 # The course-wide statistics, cached

@@ -9,4 +9,9 @@ urlpatterns = [
     path("<slug:course_slug>/students.csv", views.students_csv, name="students_csv"),
     path("<slug:course_slug>/questions.csv", views.questions_csv, name="questions_csv"),
     path("<slug:course_slug>/students/<int:user_id>/", views.student, name="student"),
+    path(
+        "<slug:course_slug>/reports/<slug:key>/resolve/",
+        views.reports_resolve,
+        name="reports_resolve",
+    ),
 ]

@@ -3,17 +3,21 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import batched
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.template.defaultfilters import pluralize
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from courseapp.insights import selectors
+from courseapp.quizzes.services import question_report_resolve
 
 STUDENTS_PER_PAGE = 50
 CSV_CHUNK = 500  # students read (and their answers counted) at a time for the CSV export
@@ -62,6 +66,7 @@ def course_insights(request: HttpRequest, course_slug: str) -> HttpResponse:
     if request.htmx and not request.htmx.history_restore_request:
         return render(request, "insights/course.html#students", context)
     context["sections"] = statistics_sections(request, course)
+    context["reported"] = selectors.reported_questions(course)
     return render(request, "insights/course.html", context)
 
 
@@ -93,6 +98,22 @@ def statistics_sections(request: HttpRequest, course) -> StatisticsSections:
         )
         cache.set(key, sections, selectors.STATISTICS_SECONDS)
     return sections
+
+
+@login_required
+@require_POST
+def reports_resolve(request: HttpRequest, course_slug: str, key: str) -> HttpResponse:
+    """Mark a question's open reports resolved (those shown on the page: `up_to`)."""
+    course = selectors.insights_course_get(request.user, slug=course_slug)
+    question = selectors.course_question_get(course, key=key)
+    up_to = request.POST.get("up_to", "")
+    resolved = question_report_resolve(
+        question=question, user=request.user, up_to=int(up_to) if up_to.isdigit() else None
+    )
+    messages.success(
+        request, f"{resolved} report{pluralize(resolved)} on {question.key} marked resolved."
+    )
+    return redirect(reverse("insights:course", args=[course.slug]) + "#reports")
 
 
 @login_required

@@ -1,15 +1,17 @@
 """Reads that combine the domain apps: the lesson page and the student's dashboard."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Count, Exists, IntegerField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
+from django.http import Http404
 
 from courseapp.catalog.content_cache import course_content
 from courseapp.catalog.models import Course, Lesson, current_content, visible_courses
-from courseapp.catalog.selectors import LessonData, LessonLink, lesson_data
+from courseapp.catalog.selectors import LessonData, LessonLink, is_course_staff, lesson_data
 from courseapp.flashcards.selectors import due_counts_for_user
 from courseapp.markup.markdown import QUIZ_MARKER_RE
 from courseapp.progress.models import Enrollment, LessonProgress
@@ -19,6 +21,8 @@ from courseapp.quizzes.selectors import (
     QuestionData,
     QuestionView,
     lesson_questions,
+    question_for_answer,
+    question_for_preview,
     question_views,
 )
 
@@ -36,6 +40,7 @@ class LessonPage:
     lesson: LessonData
     segments: list  # HTML strings and QuestionViews, in reading order
     questions: list[QuestionView]
+    draft: bool = False  # a preview by the course staff: students cannot see it
 
     @property
     def previous(self) -> LessonLink | None:
@@ -56,8 +61,14 @@ class LessonPage:
 
 
 def lesson_page(course: Course, *, slug: str, user: AbstractBaseUser | AnonymousUser) -> LessonPage:
-    """The lesson as `user` sees it: the shared content with their own answers in place."""
-    content = lesson_content(course, slug=slug)
+    """The lesson as `user` sees it: the shared content with their own answers in place; a draft
+    (lesson, module or course) only for its course staff, else 404."""
+    content, draft = _published_or_preview(
+        course,
+        user,
+        published=lambda: lesson_content(course, slug=slug),
+        preview=lambda: _lesson_content_read(course, slug, drafts=True),
+    )
     views = question_views(content.questions, user=user)
     segments = []
     for index, part in enumerate(QUIZ_MARKER_RE.split(content.lesson.body_html)):
@@ -65,7 +76,9 @@ def lesson_page(course: Course, *, slug: str, user: AbstractBaseUser | Anonymous
             segments.append(part)
         elif part in views:
             segments.append(views[part])
-    return LessonPage(lesson=content.lesson, segments=segments, questions=list(views.values()))
+    return LessonPage(
+        lesson=content.lesson, segments=segments, questions=list(views.values()), draft=draft
+    )
 
 
 def lesson_content(course: Course, *, slug: str) -> LessonContent:
@@ -74,9 +87,43 @@ def lesson_content(course: Course, *, slug: str) -> LessonContent:
     return course_content(course, f"lesson:{slug}", lambda: _lesson_content_read(course, slug))
 
 
-def _lesson_content_read(course: Course, slug: str) -> LessonContent:
-    lesson = lesson_data(course, slug=slug)
+def _lesson_content_read(course: Course, slug: str, *, drafts: bool = False) -> LessonContent:
+    lesson = lesson_data(course, slug=slug, drafts=drafts)
     return LessonContent(lesson=lesson, questions=lesson_questions(lesson.pk))
+
+
+def answerable_question(
+    course: Course, key: str, *, user: AbstractBaseUser | AnonymousUser
+) -> tuple[QuestionData, bool]:
+    """The question `key` as `user` may answer it, and whether it is in a draft: then its
+    answers are graded but not recorded. 404 for a draft's question unless course staff."""
+    return _published_or_preview(
+        course,
+        user,
+        published=lambda: question_for_answer(course, key),
+        preview=lambda: question_for_preview(course, key),
+    )
+
+
+def _published_or_preview[T](
+    course: Course,
+    user: AbstractBaseUser | AnonymousUser,
+    *,
+    published: Callable[[], T],
+    preview: Callable[[], T],
+) -> tuple[T, bool]:
+    """What `published` reads (cached, the same for everyone), else for the course staff what
+    `preview` reads (never cached); and whether the reader is previewing a draft.
+
+    Published content of a draft course is shared with the cache too: students cannot reach
+    the course, and it reads the same once the course is published.
+    """
+    try:
+        return published(), course.is_draft
+    except Http404:
+        if not is_course_staff(user, course):
+            raise
+        return preview(), True
 
 
 @dataclass

@@ -10,5 +10,6 @@ urlpatterns = [
     path("courses/<slug:course_slug>/", views.course_outline, name="course"),
     path("courses/<slug:course_slug>/questions/<slug:key>/answer/", views.answer, name="answer"),
     path("courses/<slug:course_slug>/questions/<slug:key>/reveal/", views.reveal, name="reveal"),
+    path("courses/<slug:course_slug>/questions/<slug:key>/report/", views.report, name="report"),
     path("courses/<slug:course_slug>/<slug:lesson_slug>/", views.lesson_detail, name="lesson"),
 ]

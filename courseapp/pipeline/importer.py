@@ -159,6 +159,7 @@ def _import_course_content(course: Course, source: CourseSource, report: ImportR
                 "title": m.title,
                 "summary": m.summary,
                 "position": m.position,
+                "draft": m.draft,
             }
             for m in source.modules
         },

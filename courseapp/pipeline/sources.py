@@ -42,8 +42,9 @@ NUMBERED_RE = re.compile(r"^(?P<number>\d+)-(?P<slug>.+)$")
 WORDS_PER_MINUTE = 200
 _QUIZ_SLOT = "QUIZ-SLOT-7f3a-{key}"
 
-COURSE_KEYS = ({"title"}, {"title", "summary", "order", "published"})
-MODULE_KEYS = ({"title"}, {"title", "summary"})
+# A course's `published: false` is the older spelling of `draft: true`.
+COURSE_KEYS = ({"title"}, {"title", "summary", "order", "draft", "published"})
+MODULE_KEYS = ({"title"}, {"title", "summary", "draft"})
 LESSON_KEYS = ({"title"}, {"title", "summary", "minutes", "objectives", "draft"})
 DECK_KEYS = ({"title"}, {"title", "summary"})
 
@@ -73,6 +74,7 @@ class ModuleSource:
     title: str
     position: int
     summary: str = ""
+    draft: bool = False
     lessons: list[LessonSource] = field(default_factory=list)
 
 
@@ -318,7 +320,7 @@ class _CoursePlan:
             title=str(meta.data.get("title", self.folder.name)),
             summary=str(meta.data.get("summary", "")),
             order=self._typed(meta, "order", int, 0, self.folder / "course.md"),
-            published=self._typed(meta, "published", bool, True, self.folder / "course.md"),
+            published=not self._course_draft(meta),
         )
         # Lesson files by their path in the course folder ("01-basics/02-run.md"): their URLs.
         urls = {
@@ -343,6 +345,7 @@ class _CoursePlan:
             counted()
             module.title = str(meta.data.get("title", module.title))
             module.summary = str(meta.data.get("summary", ""))
+            module.draft = self._typed(meta, "draft", bool, False, folder / "module.md")
         for lesson_number, lesson_slug, path in sorted(self.lessons[folder]):
             lesson = self._read_lesson(lesson_number, lesson_slug, path, urls)
             counted()
@@ -503,6 +506,19 @@ class _CoursePlan:
             )
             return default
         return value
+
+    def _course_draft(self, meta: _FrontMatter) -> bool:
+        """`draft: true`, or its older spelling `published: false`; both given must agree."""
+        path = self.folder / "course.md"
+        draft = self._typed(meta, "draft", bool, False, path)
+        hidden = not self._typed(meta, "published", bool, True, path)
+        if "draft" in meta.data and "published" in meta.data and draft != hidden:
+            self._error(
+                path,
+                meta.lines.at("published"),
+                "front matter: published contradicts draft; keep draft only",
+            )
+        return draft or hidden
 
     def _objectives(self, meta: _FrontMatter, path: Path) -> list[str]:
         value = meta.data.get("objectives", [])

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from courseapp.catalog.admin import ContentAdmin
-from courseapp.quizzes.models import Attempt, Choice, Question
+from courseapp.quizzes.models import Attempt, Choice, Question, QuestionReport
 
 
 class ChoiceInline(admin.TabularInline):
@@ -33,3 +33,14 @@ class AttemptAdmin(ContentAdmin):
     list_select_related = ["user", "question"]
     date_hierarchy = "created_at"
     raw_id_fields = ["user", "question"]
+
+
+@admin.register(QuestionReport)
+class QuestionReportAdmin(ContentAdmin):
+    """Students write reports and instructors resolve them on the insights page: browsable here."""
+
+    list_display = ["created_at", "question", "user", "reason", "resolved_at"]
+    list_filter = ["reason", ("resolved_at", admin.EmptyFieldListFilter), "question__course"]
+    search_fields = ["user__username", "question__key", "note"]
+    list_select_related = ["user", "question"]
+    raw_id_fields = ["user", "question", "resolved_by"]

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.utils import timezone
 
@@ -123,3 +124,66 @@ class Attempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.question} · {'correct' if self.correct else 'incorrect'}"
+
+
+# A report's note: enough for a sentence or two with an example, not an essay.
+REPORT_NOTE_MAX_LENGTH = 1000
+
+
+class QuestionReportQuerySet(models.QuerySet):
+    def open(self):
+        """Reports nobody has resolved yet: what the course's instructors still have to look at."""
+        return self.filter(resolved_at__isnull=True)
+
+
+class QuestionReport(models.Model):
+    """A student's report of a problem with a question, until an instructor resolves it.
+
+    A student has at most one open report per question; reporting again changes its reason and
+    note. Once resolved it stays as a record, and the student may report the question again.
+    """
+
+    class Reason(models.TextChoices):
+        WRONG_ANSWER = "wrong-answer", "The marked answer is wrong"
+        UNCLEAR = "unclear", "The question is unclear"
+        TYPO = "typo", "Typo or formatting"
+        OTHER = "other", "Something else"
+
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="reports")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="question_reports"
+    )
+    reason = models.CharField(max_length=20, choices=Reason.choices)
+    note = models.TextField(
+        blank=True,
+        max_length=REPORT_NOTE_MAX_LENGTH,
+        validators=[MaxLengthValidator(REPORT_NOTE_MAX_LENGTH)],
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    objects = QuestionReportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            # A student's reports of the last hour: the rate limit counts them.
+            models.Index(fields=["user", "-created_at"], name="question_report_user_recent"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "question"],
+                condition=models.Q(resolved_at__isnull=True),
+                name="question_report_one_open_per_student",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.question} · {self.get_reason_display()}"

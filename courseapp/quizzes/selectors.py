@@ -7,12 +7,12 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from courseapp.catalog.content_cache import course_content
-from courseapp.catalog.models import Course, published_lessons
-from courseapp.quizzes.models import Attempt, Choice, Question
+from courseapp.catalog.models import Course, current_lessons, published_lessons
+from courseapp.quizzes.models import Attempt, Choice, Question, QuestionReport
 from courseapp.quizzes.types import QuestionType, question_type
 
 
@@ -56,6 +56,7 @@ class QuestionView:
     choices: list[ChoiceData]
     attempt: Attempt | None = None
     solved: bool = False
+    report: QuestionReport | None = None  # the student's open report of a problem with it
     picked: set[str] = field(default_factory=set)
     positions: dict[str, int] = field(default_factory=dict)
     # One per rendered form: a repeated submission of it is recognised (attempt_submit).
@@ -153,15 +154,31 @@ def lesson_questions(lesson_id: int) -> tuple[QuestionData, ...]:
 def question_views(
     questions: Sequence[QuestionData], *, user: AbstractBaseUser | AnonymousUser
 ) -> dict[str, QuestionView]:
-    """One QuestionView per question key, with the user's latest attempt (one query)."""
+    """One QuestionView per question key, with the user's latest attempt and open report (two
+    queries for a signed-in user, none for an anonymous reader)."""
     latest, solved = _attempt_states(questions, user)
+    reports = _open_reports(questions, user)
     seed = user.pk if user.is_authenticated else "anonymous"
-    return {
-        question.key: question_view(
+    views = {}
+    for question in questions:
+        view = question_view(
             question, latest.get(question.pk), solved=question.pk in solved, seed=seed
         )
-        for question in questions
-    }
+        view.report = reports.get(question.pk)
+        views[question.key] = view
+    return views
+
+
+def _open_reports(
+    questions: Sequence[QuestionData], user: AbstractBaseUser | AnonymousUser
+) -> dict[int, QuestionReport]:
+    """The user's open reports on these questions, by question id."""
+    if not user.is_authenticated or not questions:
+        return {}
+    reports = QuestionReport.objects.open().filter(
+        user=user, question_id__in=[q.pk for q in questions]
+    )
+    return {report.question_id: report for report in reports.order_by()}
 
 
 def _attempt_states(
@@ -221,13 +238,19 @@ def display_order(
 def question_for_answer(course: Course, key: str) -> QuestionData:
     """A question of `course` that can be answered (current, in a published lesson), else 404;
     cached with the course's content."""
-    return course_content(course, f"question:{key}", lambda: _answerable(course, key))
-
-
-def _answerable(course: Course, key: str) -> QuestionData:
-    questions = Question.objects.current().filter(
-        published_lessons("lesson"), course=course, key=key
+    return course_content(
+        course, f"question:{key}", lambda: _answerable(course, key, published_lessons("lesson"))
     )
+
+
+def question_for_preview(course: Course, key: str) -> QuestionData:
+    """A current question of `course` in any current lesson, drafts included, else 404: for the
+    course staff trying out a draft. Never cached, so a draft never reaches a key students read."""
+    return _answerable(course, key, current_lessons("lesson"))
+
+
+def _answerable(course: Course, key: str, lessons: Q) -> QuestionData:
+    questions = Question.objects.current().filter(lessons, course=course, key=key)
     found = _question_data(questions)
     if not found:
         raise Http404("No such question.")
