@@ -157,3 +157,12 @@ def test_empty_search_shows_a_hint(client, db):
     response = client.get("/search/", {"q": "  "})
     assert response.status_code == 200
     assert b"Type a word" in response.content
+
+
+@pytest.mark.parametrize("control", ["\x00", "\x02", "\x1b", "\x7f", "\x85"])
+def test_search_treats_control_characters_as_spaces(client, demo_course, control):
+    response = client.get("/search/", {"q": f"quok{control}ka"})
+    assert response.status_code == 200
+    assert control not in response.content.decode()
+    html = client.get("/search/", {"q": f"{control}quokka{control}"}).content.decode()
+    assert "<mark>quokka</mark>" in html and control not in html

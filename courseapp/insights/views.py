@@ -17,9 +17,11 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from courseapp.insights import selectors
+from courseapp.querystring import search_terms
 from courseapp.quizzes.services import question_report_resolve
 
 STUDENTS_PER_PAGE = 50
+MAX_SEARCH_LENGTH = 100
 CSV_CHUNK = 500  # students read (and their answers counted) at a time for the CSV export
 COLUMNS = [
     ("name", "Student", False),
@@ -43,7 +45,7 @@ def index(request: HttpRequest) -> HttpResponse:
 @vary_on_headers("HX-Request")
 def course_insights(request: HttpRequest, course_slug: str) -> HttpResponse:
     course = selectors.insights_course_get(request.user, slug=course_slug)
-    search = request.GET.get("q", "").strip()[:100]
+    search = search_terms(request.GET.get("q", ""), MAX_SEARCH_LENGTH)
     sort = request.GET.get("sort", "name")
     lesson_count = selectors.course_lessons(course).count()
     page = Paginator(
