@@ -41,7 +41,7 @@ def test_lesson_page_has_title_objectives_toc_breadcrumbs_and_neighbours(client,
     assert 'rel="next" href="/courses/demo/ordering/"' in html
     welcome = client.get("/courses/demo/welcome/").content.decode()
     assert "tell an image from a container" in welcome
-    assert '<a href="#images-and-containers">Images and containers</a>' in welcome
+    assert '<a href="#c-images-and-containers">Images and containers</a>' in welcome
     assert "3 min read" in welcome
     assert 'class="language-bash highlight"' in welcome
 
