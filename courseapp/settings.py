@@ -177,6 +177,22 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "courseapp.proxy.client_ip"
 
+# Sign-ups and password reset requests per hour, counted by django-ratelimit in the default cache
+# per client address (courseapp.proxy; an IPv6 client by its /64) and, for resets, per e-mail
+# address. With REDIS_URL every process and replica shares the counts; without it each process
+# counts for itself, so a client gets at most the limit times the number of processes.
+# django_ratelimit is not an installed app: its app only adds a system check that refuses both
+# that per-process cache and any Redis backend but django-redis's.
+SIGNUPS_PER_HOUR_PER_ADDRESS = int(os.environ.get("SIGNUPS_PER_HOUR_PER_ADDRESS", "5"))
+PASSWORD_RESETS_PER_HOUR_PER_ADDRESS = int(
+    os.environ.get("PASSWORD_RESETS_PER_HOUR_PER_ADDRESS", "5")
+)
+PASSWORD_RESETS_PER_HOUR_PER_EMAIL = int(os.environ.get("PASSWORD_RESETS_PER_HOUR_PER_EMAIL", "3"))
+RATELIMIT_IP_META_KEY = "courseapp.proxy.client_ip"
+# While Redis is out of reach its counts cannot be read: let requests through, as every other
+# use of the cache does, rather than refuse every sign-up and reset until it is back.
+RATELIMIT_FAIL_OPEN = True
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
