@@ -13,6 +13,7 @@ from django.template.defaultfilters import pluralize
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
@@ -33,6 +34,7 @@ COLUMNS = [
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
+@never_cache
 @login_required
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
@@ -40,6 +42,7 @@ def index(request: HttpRequest) -> HttpResponse:
     return render(request, "insights/index.html", {"courses": courses})
 
 
+@never_cache
 @login_required
 @require_GET
 @vary_on_headers("HX-Request")
@@ -118,6 +121,7 @@ def reports_resolve(request: HttpRequest, course_slug: str, key: str) -> HttpRes
     return redirect(reverse("insights:course", args=[course.slug]) + "#reports")
 
 
+@never_cache
 @login_required
 @require_GET
 def student(request: HttpRequest, course_slug: str, user_id: int) -> HttpResponse:
