@@ -194,6 +194,14 @@ RATELIMIT_IP_META_KEY = "courseapp.proxy.client_ip"
 # use of the cache does, rather than refuse every sign-up and reset until it is back.
 RATELIMIT_FAIL_OPEN = True
 
+# Argon2id first (accounts/hashers.py); PBKDF2 stays listed so existing hashes still verify, and
+# each is rehashed with Argon2id at its user's next login.
+PASSWORD_HASHERS = [
+    "courseapp.accounts.hashers.Argon2idPasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+]
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
