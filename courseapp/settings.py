@@ -84,6 +84,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # A read that lost its database connection runs once more; otherwise a 503 page.
+    "courseapp.errors.DatabaseOutageMiddleware",
     # Last, as django-axes requires: turns a locked-out login into its 429 response.
     "axes.middleware.AxesMiddleware",
 ]
