@@ -80,9 +80,12 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "courseapp.accounts.middleware.idle_session_middleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # A read that lost its database connection runs once more; otherwise a 503 page.
+    "courseapp.errors.DatabaseOutageMiddleware",
     # Last, as django-axes requires: turns a locked-out login into its 429 response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -177,12 +180,43 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "courseapp.proxy.client_ip"
 
+# Sign-ups and password reset requests per hour, counted by django-ratelimit in the default cache
+# per client address (courseapp.proxy; an IPv6 client by its /64) and, for resets, per e-mail
+# address. With REDIS_URL every process and replica shares the counts; without it each process
+# counts for itself, so a client gets at most the limit times the number of processes.
+# django_ratelimit is not an installed app: its app only adds a system check that refuses both
+# that per-process cache and any Redis backend but django-redis's.
+SIGNUPS_PER_HOUR_PER_ADDRESS = int(os.environ.get("SIGNUPS_PER_HOUR_PER_ADDRESS", "5"))
+PASSWORD_RESETS_PER_HOUR_PER_ADDRESS = int(
+    os.environ.get("PASSWORD_RESETS_PER_HOUR_PER_ADDRESS", "5")
+)
+PASSWORD_RESETS_PER_HOUR_PER_EMAIL = int(os.environ.get("PASSWORD_RESETS_PER_HOUR_PER_EMAIL", "3"))
+RATELIMIT_IP_META_KEY = "courseapp.proxy.client_ip"
+# While Redis is out of reach its counts cannot be read: let requests through, as every other
+# use of the cache does, rather than refuse every sign-up and reset until it is back.
+RATELIMIT_FAIL_OPEN = True
+
+# Argon2id first (accounts/hashers.py); PBKDF2 stays listed so existing hashes still verify, and
+# each is rehashed with Argon2id at its user's next login.
+PASSWORD_HASHERS = [
+    "courseapp.accounts.hashers.Argon2idPasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+]
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# A session ends after this long without a request (accounts.middleware), and in any case
+# SESSION_COOKIE_AGE (Django's two weeks) after it began.
+SESSION_IDLE_SECONDS = int(os.environ.get("SESSION_IDLE_SECONDS", str(2 * 60 * 60)))
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"

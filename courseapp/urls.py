@@ -18,3 +18,6 @@ urlpatterns = [
     path("", include("courseapp.catalog.urls")),
     path("", include("courseapp.pages.urls")),
 ]
+
+# 404 and 403 are Django's views with our templates (404.html, 403.html); 500 needs our own.
+handler500 = "courseapp.errors.server_error"

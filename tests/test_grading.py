@@ -1,5 +1,6 @@
 """Grading rules per question type, including the edge cases."""
 
+import time
 from types import SimpleNamespace
 
 import pytest
@@ -119,6 +120,32 @@ def test_text_regex_anchors_are_implicit():
     assert grade_text(key, "port")
     assert not grade_text(key, "ports")
     assert not grade_text(key, "export")
+
+
+def test_text_regex_runs_in_linear_time():
+    # Nested quantifiers backtrack exponentially in Python's re: 26 letters took seconds.
+    key = {"accept": [], "accept_regex": [r"(a+)+$"]}
+    started = time.perf_counter()
+    assert not grade_text(key, "a" * 26 + "!")
+    assert grade_text(key, "a" * 400)
+    assert time.perf_counter() - started < 0.5
+
+
+def test_text_regex_case_insensitive_and_full_match():
+    key = {"accept": [], "accept_regex": [r"Ökonomie|\pL+ \d{2}"]}
+    assert grade_text(key, "öKONOMIE")
+    assert grade_text(key, "Étape 42")
+    assert not grade_text(key, "Étape 42!")
+    sensitive = {"accept": [], "accept_regex": [r"(?i)ctrl-p", "Q"], "case_sensitive": True}
+    assert grade_text(sensitive, "CTRL-P")
+    assert not grade_text(sensitive, "q")
+
+
+def test_text_regex_that_cannot_compile_matches_nothing():
+    # A key stored before patterns were checked with RE2: a wrong answer, never a 500.
+    key = {"accept": ["yes"], "accept_regex": [r"(a)\1"]}
+    assert not grade_text(key, "aa")
+    assert grade_text(key, "yes")
 
 
 @pytest.mark.parametrize(

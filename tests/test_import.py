@@ -212,7 +212,9 @@ def test_quiz_key_and_choices_are_stored_but_not_in_the_lesson_html(db, content_
 
 def test_relative_links_become_lesson_urls(db, content_root):
     run_import(content_root)
-    assert 'href="/courses/demo/commands/#running"' in Lesson.objects.get(slug="welcome").body_html
+    assert (
+        'href="/courses/demo/commands/#c-running"' in Lesson.objects.get(slug="welcome").body_html
+    )
     assert 'href="/courses/demo/welcome/"' in Lesson.objects.get(slug="ordering").body_html
 
 
@@ -223,7 +225,7 @@ def test_renaming_a_linked_lesson_rerenders_the_linking_lesson(db, content_root)
     welcome = demo / "01-welcome.md"
     welcome.write_text(welcome.read_text().replace("02-commands.md", "02-cli.md"))
     run_import(content_root)
-    assert 'href="/courses/demo/cli/#running"' in Lesson.objects.get(slug="welcome").body_html
+    assert 'href="/courses/demo/cli/#c-running"' in Lesson.objects.get(slug="welcome").body_html
 
 
 def test_import_is_one_transaction(db, content_root, monkeypatch):

@@ -184,6 +184,16 @@ def test_file_errors_are_located(db, content_root, relative, text, line, message
             3,
             "quiz: invalid regular expression",
         ),
+        (
+            "id: x12b\ntype: text\nprompt: P\naccept_regex: ['ok', '(a)\\1']",
+            3,
+            "quiz: invalid regular expression '(a)\\\\1'",
+        ),
+        (
+            "id: x12c\ntype: text\nprompt: P\naccept_regex:\n  - ok\n  - (?=docker)run",
+            5,
+            "quiz: invalid regular expression '(?=docker)run'",
+        ),
         ("id: x13\ntype: numeric\nprompt: P\nanswer: ten", 3, "quiz: answer must be a number"),
         (
             "id: x14\ntype: numeric\nprompt: P\nanswer: 3\ntolerance: -1",

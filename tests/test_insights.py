@@ -473,3 +473,14 @@ def state_last_review(state):
 def test_seed_demo_refuses_unknown_courses(db):
     with pytest.raises(CommandError, match="Unknown course nope"):
         call_command("seed_demo", course=["nope"], students=5, stdout=io.StringIO())
+
+
+@pytest.mark.parametrize("control", ["\x00", "\x1f", "\x7f"])
+def test_students_search_treats_control_characters_as_spaces(staff_client, dataset, control):
+    response = staff_client.get("/insights/demo/", {"q": f"benz{control}"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert ">bert<" in html and ">anna<" not in html and control not in html
+    response = staff_client.get("/insights/demo/", {"q": control, "sort": control, "page": control})
+    assert response.status_code == 200
+    assert ">anna<" in response.content.decode()

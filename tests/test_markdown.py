@@ -1,3 +1,4 @@
+import re
 from pathlib import Path
 
 import pytest
@@ -23,10 +24,67 @@ def test_script_event_handlers_and_javascript_urls_are_removed():
     assert "Hi" in html and ">c</div>" in html
 
 
-def test_only_radio_inputs_survive():
-    html = render('<input type="text" name="steal"> <input type="radio" name="tab">').html
-    assert 'type="text"' not in html
-    assert 'type="radio"' in html
+def test_only_radio_and_disabled_checkbox_inputs_survive():
+    html = render(
+        '<input type="password" name="password" autocomplete="current-password">'
+        ' <input name="email"> <input type=TEXT> <input type="hidden" name="csrfmiddlewaretoken">'
+        """ <input title='a> type="radio"' type="text"> <input type="submit" value="Go">"""
+        ' <input type="radio" name="tab" id="r"> <input type="checkbox" name="done" checked>'
+    ).html
+    inputs = re.findall(r"<input\b[^>]*>", html)
+    assert len(inputs) == 2, html
+    radio, checkbox = inputs
+    assert 'type="radio"' in radio and "disabled" not in radio
+    assert 'type="checkbox"' in checkbox and "disabled" in checkbox
+    assert "name=" not in html and "password" not in html
+
+
+def test_tabs_keep_their_radio_groups():
+    html = render('=== "One"\n    first\n\n=== "Two"\n    second').html
+    names = re.findall(r'<input [^>]*name="([^"]+)"', html)
+    assert len(names) == 2 and names[0] == names[1]
+    assert "disabled" not in html
+    assert _targets(html, "for") <= _ids(html)
+
+
+def _ids(html: str) -> set[str]:
+    return set(re.findall(r'\sid="([^"]+)"', html))
+
+
+def _targets(html: str, attribute: str) -> set[str]:
+    pattern = r'\shref="#([^"]+)"' if attribute == "href" else rf'\s{attribute}="([^"]+)"'
+    return set(re.findall(pattern, html))
+
+
+# Ids the page templates give their own elements: the skip link's target, the search box, the
+# questions' anchors, the completion box...
+PAGE_IDS = {"main", "site-search", "q-run", "lesson-completion", "students", "toc-title"}
+
+
+def test_ids_from_content_cannot_collide_with_the_page():
+    rendered = render(
+        "# Main\n\n## Lesson completion\n\n## Q run {#q-run}\n\n"
+        '<div id="main">raw</div> <span id="site-search">s</span> <label for="main">l</label>\n\n'
+        "[up](#main) [top](#) Text[^1]\n\n"
+        '=== "One"\n    first\n\n=== "Two"\n    second\n\n'
+        "[^1]: A note."
+    )
+    ids = _ids(rendered.html)
+    assert len(ids) >= 8
+    assert all(element_id.startswith("c-") for element_id in ids), ids
+    assert not ids & PAGE_IDS
+    # Every in-page link, label and table-of-contents entry still reaches its element.
+    assert _targets(rendered.html, "href") <= ids
+    assert _targets(rendered.html, "for") <= ids
+    assert 'href="#c-main"' in rendered.html
+    assert [h.id for h in rendered.headings] == ["c-lesson-completion", "c-q-run"]
+    assert {h.id for h in rendered.headings} <= ids
+
+
+def test_page_templates_never_use_the_content_id_prefix():
+    templates = Path(__file__).resolve().parent.parent / "templates"
+    for template in templates.rglob("*.html"):
+        assert not re.search(r'\sid="c-', template.read_text()), template
 
 
 def test_code_is_highlighted_with_its_language():
@@ -37,11 +95,11 @@ def test_code_is_highlighted_with_its_language():
 
 def test_headings_get_anchors_and_are_listed():
     rendered = render("## Getting *started*\n\n### Next step\n\n#### Too deep")
-    assert '<h2 id="getting-started">' in rendered.html
-    assert 'class="headerlink" href="#getting-started"' in rendered.html
+    assert '<h2 id="c-getting-started">' in rendered.html
+    assert 'class="headerlink" href="#c-getting-started"' in rendered.html
     assert [(h.level, h.id, h.text) for h in rendered.headings] == [
-        (2, "getting-started", "Getting started"),
-        (3, "next-step", "Next step"),
+        (2, "c-getting-started", "Getting started"),
+        (3, "c-next-step", "Next step"),
     ]
 
 
@@ -65,7 +123,7 @@ def test_relative_links_to_lessons_are_rewritten_and_missing_ones_reported():
         "[two](../b/02-two.md#part) [gone](03-gone.md) [web](https://example.org/x.md)",
         resolve_link=urls.get,
     )
-    assert 'href="/courses/c/two/#part"' in rendered.html
+    assert 'href="/courses/c/two/#c-part"' in rendered.html
     assert 'href="https://example.org/x.md"' in rendered.html
     assert rendered.problems == [("03-gone.md", "link to a missing lesson file '03-gone.md'")]
 

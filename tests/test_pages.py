@@ -41,7 +41,7 @@ def test_lesson_page_has_title_objectives_toc_breadcrumbs_and_neighbours(client,
     assert 'rel="next" href="/courses/demo/ordering/"' in html
     welcome = client.get("/courses/demo/welcome/").content.decode()
     assert "tell an image from a container" in welcome
-    assert '<a href="#images-and-containers">Images and containers</a>' in welcome
+    assert '<a href="#c-images-and-containers">Images and containers</a>' in welcome
     assert "3 min read" in welcome
     assert 'class="language-bash highlight"' in welcome
 
@@ -157,3 +157,12 @@ def test_empty_search_shows_a_hint(client, db):
     response = client.get("/search/", {"q": "  "})
     assert response.status_code == 200
     assert b"Type a word" in response.content
+
+
+@pytest.mark.parametrize("control", ["\x00", "\x02", "\x1b", "\x7f", "\x85"])
+def test_search_treats_control_characters_as_spaces(client, demo_course, control):
+    response = client.get("/search/", {"q": f"quok{control}ka"})
+    assert response.status_code == 200
+    assert control not in response.content.decode()
+    html = client.get("/search/", {"q": f"{control}quokka{control}"}).content.decode()
+    assert "<mark>quokka</mark>" in html and control not in html

@@ -160,11 +160,12 @@ class SearchHit:
 # Unlikely characters mark the match, so the snippet can be escaped before <mark> goes in.
 START, STOP = "\x02", "\x03"
 MAX_HITS = 30
+MAX_QUERY_LENGTH = 200
 
 
 def search_lessons(query: str) -> list[SearchHit]:
     """Published lessons of visible courses matching `query`, best first, with a snippet."""
-    query = query.strip()[:200]
+    query = query.strip()[:MAX_QUERY_LENGTH]
     if not query:
         return []
     lessons = (

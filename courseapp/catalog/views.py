@@ -5,6 +5,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from courseapp.catalog import selectors
+from courseapp.querystring import search_terms
 
 
 @require_GET
@@ -15,7 +16,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def search(request: HttpRequest) -> HttpResponse:
-    query = request.GET.get("q", "").strip()
+    query = search_terms(request.GET.get("q", ""), selectors.MAX_QUERY_LENGTH)
     hits = selectors.search_lessons(query)
     return render(request, "catalog/search.html", {"query": query, "hits": hits})
 

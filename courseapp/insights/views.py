@@ -13,13 +13,16 @@ from django.template.defaultfilters import pluralize
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from courseapp.insights import selectors
+from courseapp.querystring import search_terms
 from courseapp.quizzes.services import question_report_resolve
 
 STUDENTS_PER_PAGE = 50
+MAX_SEARCH_LENGTH = 100
 CSV_CHUNK = 500  # students read (and their answers counted) at a time for the CSV export
 COLUMNS = [
     ("name", "Student", False),
@@ -31,6 +34,7 @@ COLUMNS = [
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
+@never_cache
 @login_required
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
@@ -38,12 +42,13 @@ def index(request: HttpRequest) -> HttpResponse:
     return render(request, "insights/index.html", {"courses": courses})
 
 
+@never_cache
 @login_required
 @require_GET
 @vary_on_headers("HX-Request")
 def course_insights(request: HttpRequest, course_slug: str) -> HttpResponse:
     course = selectors.insights_course_get(request.user, slug=course_slug)
-    search = request.GET.get("q", "").strip()[:100]
+    search = search_terms(request.GET.get("q", ""), MAX_SEARCH_LENGTH)
     sort = request.GET.get("sort", "name")
     lesson_count = selectors.course_lessons(course).count()
     page = Paginator(
@@ -116,6 +121,7 @@ def reports_resolve(request: HttpRequest, course_slug: str, key: str) -> HttpRes
     return redirect(reverse("insights:course", args=[course.slug]) + "#reports")
 
 
+@never_cache
 @login_required
 @require_GET
 def student(request: HttpRequest, course_slug: str, user_id: int) -> HttpResponse:

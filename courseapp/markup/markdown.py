@@ -18,7 +18,11 @@ from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
 # Bump when the rendered output changes for the same source, so the next import re-renders it.
-RENDERER_VERSION = "1"
+RENDERER_VERSION = "2"
+# Every id in rendered content starts with this, and so does every in-page link to one: content
+# can then never take an id the page relies on (the skip link's "main", a question's "q-<key>"),
+# whether the id is raw HTML's or a heading's. Page templates never use ids starting with it.
+CONTENT_ID_PREFIX = "c-"
 # Where a quiz fence stood in a rendered lesson; the lesson page puts the question there.
 QUIZ_MARKER = "<!-- quiz:{key} -->"
 QUIZ_MARKER_RE = re.compile(r"<!-- quiz:([a-z0-9-]+) -->")
@@ -52,31 +56,62 @@ ALLOWED_ATTRIBUTES = {
     "*": {"class", "id", "title", "lang"},
     "a": {"href"},
     "img": {"src", "alt", "width", "height"},
-    "input": {"type", "name", "id", "checked"},
+    "input": {"type", "name", "checked"},
     "label": {"for"},
     "th": {"align", "colspan", "rowspan"},
     "td": {"align", "colspan", "rowspan"},
     "ol": {"start"},
     "details": {"open"},
 }
+# Tabs are radio buttons grouped by name (pymdownx.tabbed); the only names content may carry.
+TAB_GROUP_RE = re.compile(r"__tabbed_[0-9]+")
+# nh3 escapes ">" inside attribute values, so in its output this spans exactly one tag, and a
+# type attribute is always written as ` type="..."` (quotes inside values are escaped too).
+INPUT_TAG_RE = re.compile(r"<input\b[^>]*>")
+TOGGLE_TYPE_RE = re.compile(r'\stype="(radio|checkbox)"')
 
 
-def _only_radio_inputs(tag: str, attribute: str, value: str) -> str | None:
-    # Tabs are radio buttons; no other form control may come from content.
-    if tag == "input" and attribute == "type" and value != "radio":
-        return None
+def content_id(value: str) -> str:
+    """The id an element of rendered content gets for `value` (see CONTENT_ID_PREFIX)."""
+    return CONTENT_ID_PREFIX + value
+
+
+def _filter_attribute(tag: str, attribute: str, value: str) -> str | None:
+    if attribute == "id" or (tag, attribute) == ("label", "for"):
+        return content_id(value)
+    if (tag, attribute) == ("a", "href") and value.startswith("#") and len(value) > 1:
+        return "#" + content_id(value[1:])
+    if tag == "input" and attribute == "type":
+        value = value.lower()
+        return value if value in {"radio", "checkbox"} else None
+    if tag == "input" and attribute == "name":
+        # A name would let content pose as a login form for password managers.
+        return value if TAB_GROUP_RE.fullmatch(value) else None
     return value
 
 
+def _toggle_inputs_only(tag: re.Match) -> str:
+    # A text box, password field or button from content could pass for the site's own form.
+    kind = TOGGLE_TYPE_RE.search(tag[0])
+    if kind is None:
+        return ""
+    if kind[1] == "checkbox":  # a task list's tick, shown and never a control
+        return tag[0][:-1] + " disabled>"
+    return tag[0]
+
+
 def sanitize(html_text: str) -> str:
-    return nh3.clean(
+    """`html_text` with only the allowed tags and attributes, ids moved under
+    CONTENT_ID_PREFIX, and no form control but tab radios and disabled checkboxes."""
+    cleaned = nh3.clean(
         html_text,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
-        attribute_filter=_only_radio_inputs,
+        attribute_filter=_filter_attribute,
         url_schemes={"http", "https", "mailto"},
         link_rel=None,
     )
+    return INPUT_TAG_RE.sub(_toggle_inputs_only, cleaned)
 
 
 @dataclass(frozen=True)
@@ -114,7 +149,7 @@ class _LessonLinks(Treeprocessor):
             if url is None:
                 rendered.problems.append((href, f"link to a missing lesson file {href!r}"))
                 continue
-            url += f"#{parts.fragment}" if parts.fragment else ""
+            url += f"#{content_id(parts.fragment)}" if parts.fragment else ""
             anchor.set("href", url)
 
 
@@ -190,7 +225,7 @@ def plain_text(html_text: str) -> str:
 def _flatten(tokens: list[dict]):
     for token in tokens:
         name = html.unescape(plain_text(token["name"]))
-        yield Heading(level=token["level"], id=token["id"], text=name)
+        yield Heading(level=token["level"], id=content_id(token["id"]), text=name)
         yield from _flatten(token["children"])
 
 

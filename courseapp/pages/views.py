@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from courseapp.catalog import selectors as catalog
@@ -78,6 +79,7 @@ def lesson_detail(request: HttpRequest, course_slug: str, lesson_slug: str) -> H
     return render(request, "pages/lesson.html", context)
 
 
+@never_cache
 @login_required
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:

@@ -46,7 +46,7 @@ def test_student_journey(page: Page, live_server, demo_course, check_page, page_
 
     # Reading: the table of contents jumps, code is highlighted.
     page.get_by_role("navigation", name="On this page").get_by_role("link", name="A table").click()
-    expect(page).to_have_url(re.compile(r"/courses/demo/welcome/#a-table$"))
+    expect(page).to_have_url(re.compile(r"/courses/demo/welcome/#c-a-table$"))
     code = page.get_by_role("code").filter(has_text="starting")
     colours = code.evaluate(
         "node => [...node.querySelectorAll('span')].map(s => getComputedStyle(s).color)"

@@ -5,6 +5,7 @@ import re
 from collections.abc import Sequence
 from decimal import Decimal
 
+import re2
 from django.http import QueryDict
 
 from courseapp.quizzes.types.base import (
@@ -91,10 +92,14 @@ class Text(QuestionType):
             fence.error("a text question needs 'accept' and/or 'accept_regex'")
         for position, pattern in enumerate(patterns):
             try:
-                re.compile(str(pattern))
-            except re.error as error:
+                self.regex(str(pattern), case_sensitive=True)
+            except re2.error as error:
+                reason = error.args[0].decode() if error.args else "not valid"
                 fence.error(
-                    f"invalid regular expression {pattern!r}: {error}", "accept_regex", position
+                    f"invalid regular expression {pattern!r}: {reason} (RE2 syntax: no "
+                    "backreferences or lookarounds)",
+                    "accept_regex",
+                    position,
                 )
         question.answer = {
             "accept": [str(value) for value in accept],
@@ -115,9 +120,28 @@ class Text(QuestionType):
             given == normalize_text(str(a), case_sensitive=case_sensitive) for a in key["accept"]
         ):
             return Grade(True)
-        flags = 0 if case_sensitive else re.IGNORECASE
         patterns = key.get("accept_regex", [])
-        return Grade(any(re.fullmatch(pattern, given, flags) for pattern in patterns))
+        return Grade(any(self.matches(pattern, given, case_sensitive) for pattern in patterns))
+
+    @staticmethod
+    def regex(pattern: str, *, case_sensitive: bool):
+        """`pattern` compiled by RE2, which matches in time linear in the answer's length
+        (Python's re backtracks: `(a+)+$` stalls on 30 letters); re2.error if RE2 cannot run it.
+        Compiled patterns are cached by the re2 module."""
+        options = re2.Options()
+        options.case_sensitive = case_sensitive
+        options.log_errors = False  # reported as an import error, not on stderr
+        return re2.compile(pattern, options)
+
+    @classmethod
+    def matches(cls, pattern: str, given: str, case_sensitive: bool) -> bool:
+        """Whether `pattern` matches the whole of `given`; a pattern RE2 cannot compile (stored
+        before patterns were checked with RE2) matches nothing."""
+        try:
+            regex = cls.regex(pattern, case_sensitive=case_sensitive)
+        except re2.error:
+            return False
+        return regex.fullmatch(given) is not None
 
     def wrong_answer_group(self, answer) -> str | None:
         return normalize_text(str(answer), case_sensitive=False)

@@ -1,0 +1,71 @@
+"""Error pages that never touch the database, and riding out a database that went away.
+
+The 500 and 503 pages extend templates/layout.html and render without a request, so neither a
+context processor nor the account menu can query the database. A lost connection to PostgreSQL
+(a restart, a failover) surfaces as OperationalError or InterfaceError: a read is run once more
+on a fresh connection, anything else is answered 503 with Retry-After.
+"""
+
+import logging
+import sys
+
+from django.db import InterfaceError, OperationalError, connections
+from django.http import HttpRequest, HttpResponse, HttpResponseServerError
+from django.template.loader import render_to_string
+
+logger = logging.getLogger(__name__)
+
+DATABASE_ERRORS = (OperationalError, InterfaceError)
+RETRY_AFTER_SECONDS = 5
+# Reads run again after a lost connection: they change nothing a second run could double (the
+# lesson page's visit record is an upsert).
+RETRIED_METHODS = {"GET", "HEAD"}
+
+
+def service_unavailable() -> HttpResponse:
+    """The 503 page, asking to come back in a few seconds."""
+    response = HttpResponse(render_to_string("503.html"), status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """handler500: the 500 page, or the 503 page when the unhandled error is the database's
+    (raised outside a view, e.g. while reading the session, where the middleware cannot see it).
+    """
+    if isinstance(sys.exc_info()[1], DATABASE_ERRORS):
+        return service_unavailable()
+    return HttpResponseServerError(render_to_string("500.html"))
+
+
+class DatabaseOutageMiddleware:
+    """Runs a read whose view lost its database connection once more on a new connection, so a
+    PostgreSQL restart of under a second costs nobody a page; answers 503 otherwise."""
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, DATABASE_ERRORS):
+            return None
+        if request.method not in RETRIED_METHODS or request.resolver_match is None:
+            return service_unavailable()
+        logger.warning("Database connection lost; running %s once more", request.path)
+        _close_broken_connections()
+        match = request.resolver_match
+        try:
+            return match.func(request, *match.args, **match.kwargs)
+        except DATABASE_ERRORS:
+            logger.exception("Database unavailable: %s", request.path)
+            return service_unavailable()
+
+
+def _close_broken_connections() -> None:
+    # A broken connection stays open (and health-checked only once per request) until closed;
+    # closed, it is opened afresh by the next query.
+    for connection in connections.all(initialized_only=True):
+        if connection.connection is not None and not connection.is_usable():
+            connection.close()
