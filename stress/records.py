@@ -41,11 +41,16 @@ class Recorder:
 
     def __init__(self):
         self.started = time.monotonic()
+        self.wall_started = time.time()  # the same moment on the clock logs are stamped with
         self._records: list[Record] = []
         self._lock = threading.Lock()
 
     def now(self) -> float:
         return time.monotonic() - self.started
+
+    def wall(self, moment: float) -> float:
+        """A moment of the scenario as seconds since the epoch."""
+        return self.wall_started + moment
 
     def add(self, record: Record) -> None:
         with self._lock:
@@ -82,6 +87,7 @@ def summary(records: list[Record], seconds: float | None = None) -> dict:
         "requests": len(records),
         "errors": sum(not record.ok for record in records),
         "errors_by_kind": dict(Counter(r.outcome for r in records if not r.ok).most_common()),
+        "mean_ms": round(sum(latencies) / len(latencies), 1) if latencies else 0.0,
         "p50_ms": round(percentile(latencies, 0.50), 1),
         "p95_ms": round(percentile(latencies, 0.95), 1),
         "p99_ms": round(percentile(latencies, 0.99), 1),

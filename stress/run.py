@@ -130,5 +130,9 @@ def measure_all(env: dict, cluster: Cluster, *, smoke: bool, only: list[str]) ->
             "decks": len(plan.decks),
         },
         "size": size.__dict__,
+        "server": {
+            "workers": int(env.get("GUNICORN_WORKERS", "2")),
+            "threads": int(env.get("GUNICORN_THREADS", "4")),
+        },
         "scenarios": results,
     }

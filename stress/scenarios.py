@@ -189,10 +189,12 @@ def database_faults(stage: Stage, students: list[Student]) -> dict:
         "restart": {
             "unavailable_s": round(restart_back - restart_began, 2),
             **fault_figures(records, windows[0], restart_back),
+            "causes": stage.server.causes(clock, windows[0]),
         },
         "outage": {
             "unavailable_s": round(outage_back - stop_began, 2),
             **fault_figures(records, windows[1], outage_back),
+            "causes": stage.server.causes(clock, windows[1]),
         },
         "while_down": outcomes(while_down),
         "while_down_retry_after": sum(r.retry_after is not None for r in while_down),
@@ -288,6 +290,7 @@ def exam_start(stage: Stage, students: list[Student]) -> dict:
         "name": "exam start",
         "students": len(students),
         "spread_s": spread,
+        "timeout_s": EXAM_TIMEOUT[1],
         "question": question.key,
         "question_type": question.type,
         **summary(records),

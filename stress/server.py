@@ -2,12 +2,15 @@
 free loopback port, in a process group of its own that is ended by its id on exit; and the one
 fault the run inflicts on it: SIGKILL to one worker, found among the master's children."""
 
+import json
 import os
 import signal
 import subprocess
 import sys
 import time
 import urllib.request
+from collections import Counter
+from datetime import datetime
 from pathlib import Path
 
 from bench.server import free_port, group_alive
@@ -74,6 +77,11 @@ class Gunicorn:
             time.sleep(READY_POLL)
         raise BenchError(f"gunicorn did not answer /readyz within {seconds} s")
 
+    def causes(self, recorder, window) -> dict[str, int]:
+        """Why the server failed requests during a scenario's window, from its log."""
+        self.log.flush()
+        return logged_causes(self.log_path, recorder.wall(window.start), recorder.wall(window.end))
+
     def workers(self) -> list[int]:
         """The worker processes: the master's children, read from /proc."""
         return children(self.process.pid)
@@ -115,3 +123,41 @@ def children(parent: int) -> list[int]:
         if int(ppid) == parent and state != "Z":
             found.append(int(entry.name))
     return sorted(found)
+
+
+# What the exception a request failed with says; the first match names the cause.
+CAUSES = (
+    ("terminating connection", "connection cut off mid-request"),
+    ("consuming input failed", "connection cut off mid-request"),
+    ("Connection refused", "database refused the connection"),
+    ("shutting down", "database shutting down"),
+    ("starting up", "database starting up"),
+    ("connection failed", "could not connect"),
+)
+
+
+def logged_causes(log: Path, since: float, until: float) -> dict[str, int]:
+    """Why requests failed between two wall-clock times (seconds since the epoch), read from
+    the exceptions gunicorn's JSON log holds."""
+    causes = Counter()
+    for line in log.read_text(errors="replace").splitlines():
+        try:
+            entry = json.loads(line)
+        except ValueError:
+            continue
+        exception = entry.get("exception") if isinstance(entry, dict) else None
+        if not exception:
+            continue
+        if not since <= datetime.fromisoformat(entry["time"]).timestamp() <= until:
+            continue
+        causes[cause(exception)] += 1
+    return dict(causes.most_common())
+
+
+def cause(traceback: str) -> str:
+    """The cause of a logged traceback, from its final exception (the lines from the last one
+    that is not indented: a message may run over several)."""
+    lines = traceback.strip().splitlines()
+    start = max((i for i, line in enumerate(lines) if line[:1] not in " \t"), default=0)
+    final = "\n".join(lines[start:])
+    return next((name for text, name in CAUSES if text in final), final[:100])

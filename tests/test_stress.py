@@ -22,7 +22,7 @@ from stress.client import TOKEN_RE, VERDICT_RE
 from stress.ledger import WriteLedger, verdict
 from stress.records import Record, Window, fault_figures, outside_windows, percentile, summary
 from stress.report import failures
-from stress.server import children
+from stress.server import cause, children
 
 # Ledgers
 
@@ -146,6 +146,26 @@ def test_children_finds_live_children_and_not_a_killed_one_awaiting_its_parent()
     finally:
         child.kill()
         child.wait()
+
+
+def test_a_logged_failure_is_named_by_its_final_exception():
+    refused = (
+        'Traceback (most recent call last):\n  File "x.py", line 1\n'
+        "psycopg.OperationalError: consuming input failed\n\n"
+        "The above exception was the direct cause of the following exception:\n\n"
+        "django.db.utils.OperationalError: connection failed: connection to server at "
+        '"127.0.0.1", port 5433 failed: Connection refused\n'
+        "\tIs the server running on that host and accepting TCP/IP connections?"
+    )
+    assert cause(refused) == "database refused the connection"
+    assert (
+        cause(
+            "psycopg.OperationalError: consuming input failed: server closed the connection"
+            " unexpectedly"
+        )
+        == "connection cut off mid-request"
+    )
+    assert cause("ValueError: something else\n") == "ValueError: something else"
 
 
 # The answers the students post
