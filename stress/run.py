@@ -2,8 +2,8 @@
 of the run's own, every acknowledged write checked against the database afterwards.
 
 Creates the `stress` cluster (port 5433), migrates and imports the real course into it, seeds
-students, then runs the five scenarios (stress.scenarios), each against its own gunicorn with
-the production settings over loopback, and drops the cluster at the end, failure or not. Run as
+students, starts one gunicorn with the production settings on loopback, runs the five scenarios
+(stress.scenarios) against it, and drops the cluster at the end, failure or not. Run as
 `python -m stress [--smoke]` from the project root; see docs/reliability.md.
 
 The parts: records and ledger (what was seen and sent, pure), plan (what students work
@@ -15,6 +15,7 @@ import argparse
 import json
 import os
 import shutil
+import signal
 import sys
 
 from bench.database import database_recreate
@@ -41,6 +42,8 @@ def main() -> int:
         help="run this scenario only (repeatable); the page is not rewritten",
     )
     args = parser.parse_args()
+    # Stopped from outside (a CI timeout), still drop the cluster and stop gunicorn on the way out.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     try:
         return run(smoke=args.smoke, only=args.only or [])
     except BenchError as error:

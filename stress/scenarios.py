@@ -1,6 +1,7 @@
 """The five scenarios: steady load, PostgreSQL restarted and down, a worker killed, an exam
-start, ten identical submits. Each starts its own gunicorn, drives it from threads, then checks
-every acknowledged write against the database. Import after django.setup() (stress.prepare).
+start, ten identical submits. Each drives the run's gunicorn from threads, one per student, then
+checks every acknowledged write against the database. Import after django.setup()
+(stress.prepare needs the app registry).
 """
 
 import json
