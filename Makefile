@@ -19,7 +19,7 @@ help:
 	@echo "make test    lint, migrations check and the whole test suite"
 	@echo "make lint    ruff check and format check"
 	@echo "make bench   load benchmark on PostgreSQL (about 5 minutes); bench-smoke: a quick run"
-	@echo "make stress  load, fault and concurrency suite (about 6 minutes, as root); stress-smoke"
+	@echo "make stress  load, fault and concurrency suite (4 to 6 minutes, as root); stress-smoke"
 	@echo "make editor-bundle  rebuild the committed code editor bundle (needs Node 18+ and npm)"
 
 $(BIN)/.installed: pyproject.toml

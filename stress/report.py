@@ -150,10 +150,11 @@ def writes_text(s: dict) -> str:
     )
     kept = sum(w["kept_unacknowledged"] for w in s["writes"])
     if kept:
+        some = "One more write whose answer" if kept == 1 else f"{kept} more writes whose answers"
         text += (
-            f" {kept} more whose answer never reached the student were in the database all the "
-            "same: a failed request is no proof that nothing was recorded, which is what the "
-            "form token and the rating's version are for."
+            f" {some} never reached the student {'was' if kept == 1 else 'were'} in the database "
+            "all the same: a failed request is no proof that nothing was recorded, which is what "
+            "the form token and the rating's version are for."
         )
     return text
 
@@ -403,8 +404,9 @@ def held_and_failed(result: dict) -> tuple[list[str], list[str]]:
     )
     exam = scenarios["exam start"]
     (failed if exam["errors"] else held).append(
-        f"Exam start: {exam['answered']} of {exam['students']} students logged in and answered; "
-        f"login p99 {exam['by_kind'].get('login', {}).get('p99_ms', 0) / 1000:.1f} s."
+        f"Exam start: {exam['answered']} of {exam['students']} students logged in and answered "
+        f"({errors_text(exam['errors'], exam['errors_by_kind'])} failed), though the last "
+        f"answer came {exam['makespan_s']:.0f} s after the first arrival."
     )
     repeats = scenarios["identical submits"]
     (held if repeats["rounds_with_one_attempt"] == repeats["rounds"] else failed).append(
