@@ -8,7 +8,8 @@ students, starts one gunicorn with the production settings on loopback, runs the
 
 The parts: records and ledger (what was seen and sent, pure), plan (what students work
 through), client (a student's browser), cluster and server (the processes it starts and
-stops), prepare (seeding and reading rows back, inside Django), scenarios, report.
+stops), prepare (seeding and reading rows back, inside Django), scenarios, report and reading
+(the table, the page and its words).
 """
 
 import argparse

@@ -3,6 +3,7 @@ blames on a fault, what fails a run, how it finds gunicorn's workers, and whethe
 posts are what each question type's form expects. The run itself (`make stress-smoke`) needs
 root and a PostgreSQL cluster of its own, so it is not started from here."""
 
+import json
 import os
 import subprocess
 import sys
@@ -17,7 +18,7 @@ from django.core.management import call_command
 
 from courseapp.quizzes.models import Attempt
 from courseapp.quizzes.types import question_types
-from stress import prepare
+from stress import prepare, reading, report
 from stress.client import TOKEN_RE, VERDICT_RE
 from stress.ledger import WriteLedger, verdict
 from stress.records import Record, Window, fault_figures, outside_windows, percentile, summary
@@ -127,6 +128,22 @@ def test_a_run_fails_on_unexplained_errors_and_lost_or_duplicated_rows_never_on_
         "steady load: 4 errors outside the fault windows",
         "identical submits: 1 rounds did not record exactly one attempt",
     ]
+
+
+def test_the_page_reads_500s_while_the_database_is_down_as_a_failure_and_503s_as_held(
+    tmp_path, monkeypatch
+):
+    result = json.loads(report.RESULTS.read_text())
+    database = next(s for s in result["scenarios"] if s["name"] == "database restart and outage")
+    database["while_down"], database["while_down_retry_after"] = {"HTTP 503": 40}, 40
+    held, failed = reading.held_and_failed(result)
+    assert "Pages while PostgreSQL was down: HTTP 503 (40)." in held
+    database["while_down"] = {"HTTP 500": 40}
+    held, failed = reading.held_and_failed(result)
+    assert "Pages while PostgreSQL was down: HTTP 500 (40), not 503 with Retry-After." in failed
+    monkeypatch.setattr(report, "REPORT", tmp_path / "reliability.md")
+    report.report_write(result)
+    assert "pages answered HTTP 500 (40): server errors, not 503" in report.REPORT.read_text()
 
 
 # gunicorn's workers
