@@ -12,13 +12,15 @@ VENV := .venv
 BIN := $(VENV)/bin
 CONTENT ?= content
 
-.PHONY: help run test lint format migrations-check pytest check-content pygments-css editor-bundle clean bench bench-smoke wrk
+.PHONY: help run test lint format migrations-check pytest check-content pygments-css editor-bundle clean bench bench-smoke wrk \
+	stress stress-smoke
 
 help:
 	@echo "make run     serve http://127.0.0.1:8000 with content/ imported (re-imports on change)"
 	@echo "make test    lint, migrations check and the whole test suite"
 	@echo "make lint    ruff check and format check"
 	@echo "make bench   load benchmark on PostgreSQL (about 5 minutes); bench-smoke: a quick run"
+	@echo "make stress  load, fault and concurrency suite (4 to 6 minutes, as root); stress-smoke"
 	@echo "make editor-bundle  rebuild the committed code editor bundle (needs Node 18+ and npm)"
 
 $(BIN)/.installed: pyproject.toml
@@ -70,6 +72,14 @@ bench: $(BIN)/mkdocs wrk
 
 bench-smoke: $(BIN)/mkdocs wrk
 	$(BIN)/python -m bench --smoke
+
+# Load, faults and concurrency, on a PostgreSQL cluster of its own (port 5433) that the run
+# creates and drops with postgresql-common, so it runs as root (docs/reliability.md).
+stress: $(BIN)/.installed
+	$(BIN)/python -m stress
+
+stress-smoke: $(BIN)/.installed
+	$(BIN)/python -m stress --smoke
 
 check-content: $(BIN)/.installed
 	DEBUG=1 $(BIN)/python manage.py import_content $(CONTENT) --check
