@@ -2,13 +2,16 @@
 
 The 500 and 503 pages extend templates/layout.html and render without a request, so neither a
 context processor nor the account menu can query the database. A lost connection to PostgreSQL
-(a restart, a failover) surfaces as OperationalError or InterfaceError: a read is run once more
-on a fresh connection, anything else is answered 503 with Retry-After.
+(a restart, a failover) surfaces as OperationalError or InterfaceError: a read is run again on a
+fresh connection for a few seconds (DATABASE_READ_RETRY_SECONDS), anything else is answered 503
+with Retry-After.
 """
 
 import logging
 import sys
+import time
 
+from django.conf import settings
 from django.db import InterfaceError, OperationalError, connections
 from django.http import HttpRequest, HttpResponse, HttpResponseServerError
 from django.template.loader import render_to_string
@@ -20,6 +23,7 @@ RETRY_AFTER_SECONDS = 5
 # Reads run again after a lost connection: they change nothing a second run could double (the
 # lesson page's visit record is an upsert).
 RETRIED_METHODS = {"GET", "HEAD"}
+RETRY_PAUSE_SECONDS = 0.25
 
 
 def service_unavailable() -> HttpResponse:
@@ -39,8 +43,8 @@ def server_error(request: HttpRequest) -> HttpResponse:
 
 
 class DatabaseOutageMiddleware:
-    """Runs a read whose view lost its database connection once more on a new connection, so a
-    PostgreSQL restart of under a second costs nobody a page; answers 503 otherwise."""
+    """Runs a read whose view lost its database connection again on a new connection, for a few
+    seconds at most, so a PostgreSQL restart costs nobody a page; answers 503 otherwise."""
 
     def __init__(self, get_response) -> None:
         self.get_response = get_response
@@ -53,14 +57,18 @@ class DatabaseOutageMiddleware:
             return None
         if request.method not in RETRIED_METHODS or request.resolver_match is None:
             return service_unavailable()
-        logger.warning("Database connection lost; running %s once more", request.path)
-        _close_broken_connections()
+        logger.warning("Database connection lost; running %s again", request.path)
         match = request.resolver_match
-        try:
-            return match.func(request, *match.args, **match.kwargs)
-        except DATABASE_ERRORS:
-            logger.exception("Database unavailable: %s", request.path)
-            return service_unavailable()
+        deadline = time.monotonic() + settings.DATABASE_READ_RETRY_SECONDS
+        while True:
+            _close_broken_connections()
+            try:
+                return match.func(request, *match.args, **match.kwargs)
+            except DATABASE_ERRORS:
+                if time.monotonic() >= deadline:
+                    logger.exception("Database unavailable: %s", request.path)
+                    return service_unavailable()
+                time.sleep(RETRY_PAUSE_SECONDS)
 
 
 def _close_broken_connections() -> None:

@@ -121,6 +121,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Requests run short queries whose cost estimates can still pass jit_above_cost; compiling
     # them took PostgreSQL longer than running them (50 ms on the insights page).
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+# A read that lost its database connection is run again for this long before a 503: a restart or
+# failover of a few seconds costs nobody a page (the thread waits meanwhile).
+DATABASE_READ_RETRY_SECONDS = float(os.environ.get("DATABASE_READ_RETRY_SECONDS", "3"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Two caches: "content" holds what lesson pages and answers read for every student alike
