@@ -27,9 +27,10 @@ RETRY_PAUSE_SECONDS = 0.25
 
 
 def service_unavailable() -> HttpResponse:
-    """The 503 page, asking to come back in a few seconds."""
+    """The 503 page, asking to come back in a few seconds (marked for DatabaseReadRetry)."""
     response = HttpResponse(render_to_string("503.html"), status=503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    response.database_unavailable = True
     return response
 
 
@@ -42,9 +43,30 @@ def server_error(request: HttpRequest) -> HttpResponse:
     return HttpResponseServerError(render_to_string("500.html"))
 
 
+class DatabaseReadRetry:
+    """Runs a read (GET, HEAD) that met a lost database again, on new connections, every
+    quarter second for DATABASE_READ_RETRY_SECONDS, so a PostgreSQL restart costs nobody a
+    page. It stands before the session middleware: a session read that failed is retried too."""
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if request.method not in RETRIED_METHODS or not _database_unavailable(response):
+            return response
+        logger.warning("Database connection lost; running %s again", request.path)
+        deadline = time.monotonic() + settings.DATABASE_READ_RETRY_SECONDS
+        while _database_unavailable(response) and time.monotonic() < deadline:
+            time.sleep(RETRY_PAUSE_SECONDS)
+            _close_broken_connections()
+            response = self.get_response(request)
+        return response
+
+
 class DatabaseOutageMiddleware:
-    """Runs a read whose view lost its database connection again on a new connection, for a few
-    seconds at most, so a PostgreSQL restart costs nobody a page; answers 503 otherwise."""
+    """Answers a view that lost its database with the 503 page (which DatabaseReadRetry retries
+    for reads); forms (POST) are never run twice."""
 
     def __init__(self, get_response) -> None:
         self.get_response = get_response
@@ -55,20 +77,12 @@ class DatabaseOutageMiddleware:
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if not isinstance(exception, DATABASE_ERRORS):
             return None
-        if request.method not in RETRIED_METHODS or request.resolver_match is None:
-            return service_unavailable()
-        logger.warning("Database connection lost; running %s again", request.path)
-        match = request.resolver_match
-        deadline = time.monotonic() + settings.DATABASE_READ_RETRY_SECONDS
-        while True:
-            _close_broken_connections()
-            try:
-                return match.func(request, *match.args, **match.kwargs)
-            except DATABASE_ERRORS:
-                if time.monotonic() >= deadline:
-                    logger.exception("Database unavailable: %s", request.path)
-                    return service_unavailable()
-                time.sleep(RETRY_PAUSE_SECONDS)
+        _close_broken_connections()
+        return service_unavailable()
+
+
+def _database_unavailable(response: HttpResponse) -> bool:
+    return getattr(response, "database_unavailable", False)
 
 
 def _close_broken_connections() -> None:

@@ -75,6 +75,8 @@ MIDDLEWARE = [
     "courseapp.catalog.middleware.probe_middleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # A read that met a lost database runs again for a few seconds (session reads included).
+    "courseapp.errors.DatabaseReadRetry",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -84,7 +86,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    # A read that lost its database connection runs once more; otherwise a 503 page.
+    # A view that lost its database connection answers the 503 page.
     "courseapp.errors.DatabaseOutageMiddleware",
     # Last, as django-axes requires: turns a locked-out login into its 429 response.
     "axes.middleware.AxesMiddleware",
