@@ -176,12 +176,37 @@ def test_anonymous_reader_sees_questions_and_a_sign_in_prompt(client):
             },
         ),
         ("lifecycle-order", lambda: {f"position-{choice_pk('lifecycle-order', 'pull')}": "1"}),
+        ("list-command", lambda: {"answer": "docker\x00ps"}),
+        ("port-number", lambda: {"answer": "1e999999999"}),
+        ("port-number", lambda: {"answer": "1e5000"}),
+        (
+            "lifecycle-order",
+            lambda: {
+                **order_post(["pull", "create", "start"]),
+                f"position-{choice_pk('lifecycle-order', 'start')}": "\u00b2",
+            },
+        ),
+        (
+            "lifecycle-order",
+            lambda: {
+                **order_post(["pull", "create", "start"]),
+                f"position-{choice_pk('lifecycle-order', 'start')}": "3" * 5_000,
+            },
+        ),
     ],
 )
 def test_tampered_posts_are_rejected_and_write_nothing(student_client, key, data):
     response = student_client.post(url(key), data(), **HTMX)
     assert response.status_code == 400
     assert not Attempt.objects.exists()
+
+
+def test_a_tampered_value_is_answered_as_plain_text_not_html(student_client):
+    response = student_client.post(
+        url("true-statements"), {"choice": "<script>alert(1)</script>"}, **HTMX
+    )
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("text/plain")
 
 
 def test_question_of_an_archived_lesson_cannot_be_answered(student_client):
