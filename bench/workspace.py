@@ -29,7 +29,7 @@ FULL = Size(
     lessons=300, students=1000, sessions=50, seconds=10, warmup=3, connections=8, pipeline_rounds=3
 )
 SMOKE = Size(
-    lessons=30, students=40, sessions=10, seconds=1, warmup=0.5, connections=4, pipeline_rounds=1
+    lessons=30, students=40, sessions=10, seconds=2, warmup=3, connections=4, pipeline_rounds=1
 )
 
 

@@ -1,4 +1,6 @@
 import csv
+import threading
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import batched
@@ -87,7 +89,12 @@ def statistics_sections(request: HttpRequest, course) -> StatisticsSections:
     request cost more than the rest of the page."""
     key = f"insights:statistics-html:{course.pk}"
     sections = cache.get(key)
-    if sections is None:
+    if sections is not None:
+        return sections
+    with _rendering[course.pk]:  # one thread of a process renders, the others wait for it
+        sections = cache.get(key)
+        if sections is not None:
+            return sections
         context = {
             "course": course,
             "stats": selectors.course_statistics(course),
@@ -103,6 +110,9 @@ def statistics_sections(request: HttpRequest, course) -> StatisticsSections:
         )
         cache.set(key, sections, selectors.STATISTICS_SECONDS)
     return sections
+
+
+_rendering: defaultdict[int, threading.Lock] = defaultdict(threading.Lock)
 
 
 @login_required
