@@ -114,11 +114,21 @@ class ChoiceQuestion(QuestionType):
         return shuffle(choices) if len(choices) > 1 else choices
 
 
-class SingleChoice(ChoiceQuestion):
-    name = "single"
-    label = "Single choice"
+class PickChoices(ChoiceQuestion):
+    """Choices picked with radio buttons or checkboxes, drawn by one template."""
+
     keys = frozenset({"choices", "shuffle"})
     shuffled_by_default = True
+    input_type = "radio"
+
+    @property
+    def template(self) -> str:
+        return "quizzes/types/choices.html"
+
+
+class SingleChoice(PickChoices):
+    name = "single"
+    label = "Single choice"
 
     def check_correct_count(self, fence: Fence, correct: int) -> None:
         if correct != 1:
@@ -142,11 +152,10 @@ class SingleChoice(ChoiceQuestion):
         return right[:1] if correct or not wrong else [_tempting(wrong, rng)]
 
 
-class MultipleChoice(ChoiceQuestion):
+class MultipleChoice(PickChoices):
     name = "multiple"
     label = "Multiple choice"
-    keys = frozenset({"choices", "shuffle"})
-    shuffled_by_default = True
+    input_type = "checkbox"
 
     def check_correct_count(self, fence: Fence, correct: int) -> None:
         if correct == 0:
