@@ -2,8 +2,9 @@
 
 A type parses and validates its part of a `quiz` fence, reads the submitted form into the value
 stored on an Attempt, grades it, and describes an answer in words for the insights and the CSV.
-Its template (`quizzes/types/<name>.html` unless the type names another) holds partials: `input` (the form's fields) and
-`answer` (the key, shown once solved or revealed).
+Its template (`quizzes/types/<name>.html` unless the type names another) holds partials:
+`input` (the form's fields), `answer` (the key, shown once solved or revealed) and, for
+exercises, `feedback`.
 """
 
 from collections.abc import Sequence
