@@ -56,15 +56,21 @@ class gunicorn:
         return base_url
 
     def __exit__(self, *exc) -> None:
-        os.killpg(self.process.pid, signal.SIGTERM)
-        try:
-            self.process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait()
-        self.log.close()
-        if exc[0] is None and group_alive(self.process.pid):
-            raise BenchError("gunicorn left processes behind after stopping")
+        gunicorn_stop(self.process, self.log, check=exc[0] is None)
+
+
+def gunicorn_stop(process: subprocess.Popen, log, *, check: bool) -> None:
+    """Stop gunicorn's process group (SIGTERM, then SIGKILL after 30 s) and close its log;
+    with `check`, fail when a process of the group outlives it."""
+    os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+    log.close()
+    if check and group_alive(process.pid):
+        raise BenchError("gunicorn left processes behind after stopping")
 
 
 def group_alive(group: int) -> bool:

@@ -13,7 +13,7 @@ from collections import Counter
 from datetime import datetime
 from pathlib import Path
 
-from bench.server import free_port, group_alive
+from bench.server import free_port, gunicorn_stop
 from bench.workspace import ROOT, BenchError, step
 
 READY_POLL = 0.2
@@ -50,15 +50,7 @@ class Gunicorn:
         return self
 
     def __exit__(self, *exc) -> None:
-        os.killpg(self.process.pid, signal.SIGTERM)
-        try:
-            self.process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait()
-        self.log.close()
-        if exc[0] is None and group_alive(self.process.pid):
-            raise BenchError("gunicorn left processes behind after stopping")
+        gunicorn_stop(self.process, self.log, check=exc[0] is None)
 
     def wait_ready(self, seconds: float = 60) -> None:
         """Until /readyz answers 200 (the database reached), at most `seconds`."""
