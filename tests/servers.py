@@ -138,7 +138,7 @@ def postgres_server_url() -> str:
 def throwaway_database() -> Iterator[str]:
     """The URL of a new, empty PostgreSQL database, dropped afterwards."""
     parts = urlsplit(postgres_server_url())
-    name = f"courseapp_replicas_{secrets.token_hex(4)}"
+    name = f"courseapp_throwaway_{secrets.token_hex(4)}"
     try:
         admin = psycopg.connect(
             parts._replace(path="/postgres").geturl(), autocommit=True, connect_timeout=3

@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 import psycopg
 import pytest
 
-from tests.test_start import server_url
+from tests.servers import postgres_server_url
 
 ROOT = Path(__file__).resolve().parent.parent
 TABLES = [
@@ -29,7 +29,7 @@ TABLES = [
 def two_databases():
     if not shutil.which("pg_dump") or not shutil.which("pg_restore"):
         pytest.skip("pg_dump and pg_restore are needed (Debian's postgresql-client)")
-    parts = urlsplit(server_url())
+    parts = urlsplit(postgres_server_url())
     names = [f"courseapp_backup_{secrets.token_hex(4)}" for _ in range(2)]
     try:
         admin = psycopg.connect(

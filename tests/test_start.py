@@ -9,15 +9,15 @@ import re
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlsplit
 
-import psycopg
 import pytest
+
+from tests import servers
+from tests.servers import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE_CONTENT = ROOT / "tests" / "fixtures" / "content"
@@ -104,35 +104,10 @@ def test_any_other_command_is_run_as_given(tmp_path):
     assert result.stdout == "createsuperuser\n"
 
 
-def server_url() -> str:
-    """The PostgreSQL server of DATABASE_URL, else the local one CI and developers run."""
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith(("postgres://", "postgresql://")):
-        url = "postgres://postgres@127.0.0.1:5432/postgres"
-    return url
-
-
 @pytest.fixture
 def throwaway_database():
-    parts = urlsplit(server_url())
-    name = f"courseapp_start_{secrets.token_hex(4)}"
-    admin_url = parts._replace(path="/postgres").geturl()
-    try:
-        admin = psycopg.connect(admin_url, autocommit=True, connect_timeout=3)
-    except psycopg.OperationalError as error:
-        pytest.skip(f"no PostgreSQL server to create a throwaway database on: {error}")
-    with admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-        try:
-            yield parts._replace(path=f"/{name}").geturl()
-        finally:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    with servers.throwaway_database() as url:
+        yield url
 
 
 def get(port: int, path: str, *, host: str, **headers: str):
