@@ -52,6 +52,15 @@ def paste(page: Page, editor, text: str) -> None:
     )
 
 
+def code_editor(exercise):
+    """The editor once the script has enhanced the textarea (before, the textarea has its
+    label, and it is hidden a moment later)."""
+    editor = exercise.locator(".cm-content")
+    expect(editor).to_be_visible()
+    expect(editor).to_have_accessible_name("Your Kubernetes manifests")
+    return editor
+
+
 def command_region(page: Page):
     return page.get_by_role("region", name=re.compile("Start nginx:1.27 in the background"))
 
@@ -76,8 +85,7 @@ def test_a_command_and_a_file_with_javascript(
     expect(command.get_by_role("status")).to_contain_text("Your command as it was read")
 
     exercise = file_region(page)
-    editor = exercise.get_by_role("textbox", name="Your Kubernetes manifests")
-    expect(editor).to_be_visible()
+    editor = code_editor(exercise)
     paste(page, editor, WITHOUT_PROBE)
     exercise.get_by_role("button", name="Check answer").click()
     status = exercise.get_by_role("status")
@@ -97,7 +105,7 @@ def test_a_command_and_a_file_with_javascript(
 def test_the_editor_resets_to_the_starter(page: Page, live_server, exercises, page_problems):
     log_in(page, live_server.url)
     exercise = file_region(page)
-    editor = exercise.get_by_role("textbox", name="Your Kubernetes manifests")
+    editor = code_editor(exercise)
     paste(page, editor, "kind: Pod\n")
     exercise.get_by_role("button", name="Reset to starter").click()
     expect(editor).to_contain_text("apiVersion: apps/v1")
