@@ -331,22 +331,31 @@ def test_lesson_page_queries_are_bounded(student_client, django_assert_max_num_q
     for key, (right, wrong) in RIGHT_AND_WRONG.items():
         for data in (wrong, wrong, right):
             student_client.post(url(key), data(), **HTMX)
-    # The first view reads the lesson's content; later views take it from the cache. One query
-    # reads the student's open reports of problems with these questions.
-    with django_assert_max_num_queries(13):
+    # Session, user and course; the lesson's content (five queries, then from the cache); the
+    # student's attempts at its questions, their open reports of problems, their progress.
+    with django_assert_max_num_queries(11):
         first = student_client.get("/courses/demo/welcome/")
-    # Viewed a moment ago: the visit is not written again (the open reports are read).
+    # Viewed a moment ago: the visit is not written again.
     with django_assert_max_num_queries(6):
         again = student_client.get("/courses/demo/welcome/")
     for response in (first, again):
         assert response.content.count(b"<strong>Correct</strong>") == 2
 
 
+def test_an_anonymous_lesson_page_reads_only_the_course(client, django_assert_num_queries):
+    client.get("/courses/demo/welcome/")
+    with django_assert_num_queries(1):
+        assert client.get("/courses/demo/welcome/").status_code == 200
+
+
 def test_answer_post_queries_are_bounded(student_client, django_assert_max_num_queries):
     for _ in range(5):
         student_client.post(url("port-number"), {"answer": "1"}, **HTMX)
-    # Inside the test's transaction attempt_submit's own is a savepoint: one query more.
-    with django_assert_max_num_queries(9):
+    # Session, user, course; the student's earlier answers, the new one. Inside the test's
+    # transaction, attempt_submit's own is a savepoint: two queries more.
+    with django_assert_max_num_queries(9):  # and whether the lesson is now solved: two more
+        student_client.post(url("port-number"), {"answer": "80"}, **HTMX)
+    with django_assert_max_num_queries(7):
         student_client.post(url("port-number"), {"answer": "80"}, **HTMX)
 
 

@@ -11,7 +11,7 @@ from django.http import Http404
 
 from courseapp.catalog.content_cache import course_content
 from courseapp.catalog.models import Course, Lesson, current_content, visible_courses
-from courseapp.catalog.selectors import LessonData, LessonLink, is_course_staff, lesson_data
+from courseapp.catalog.selectors import LessonData, is_course_staff, lesson_data
 from courseapp.flashcards.selectors import due_counts_for_user
 from courseapp.markup.markdown import QUIZ_MARKER_RE
 from courseapp.progress.models import Enrollment, LessonProgress
@@ -41,14 +41,6 @@ class LessonPage:
     segments: list  # HTML strings and QuestionViews, in reading order
     questions: list[QuestionView]
     draft: bool = False  # a preview by the course staff: students cannot see it
-
-    @property
-    def previous(self) -> LessonLink | None:
-        return self.lesson.previous
-
-    @property
-    def next(self) -> LessonLink | None:
-        return self.lesson.next
 
     @property
     def scripts(self) -> list[str]:

@@ -6,6 +6,7 @@ import re
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
@@ -14,12 +15,13 @@ from django.views.decorators.http import require_GET, require_POST
 from courseapp.catalog import selectors as catalog
 from courseapp.catalog.models import Course, Lesson
 from courseapp.flashcards.selectors import course_flashcards_due
-from courseapp.pages import selectors
+from courseapp.pages import rendering, selectors
 from courseapp.progress import selectors as progress
 from courseapp.progress.services import lesson_complete_if_solved, lesson_view_record
 from courseapp.quizzes import selectors as quizzes
 from courseapp.quizzes.forms import QuestionReportForm
 from courseapp.quizzes.models import QuestionReport
+from courseapp.quizzes.rendering import Reader, question_context
 from courseapp.quizzes.selectors import QuestionData
 from courseapp.quizzes.services import (
     ReportLimitReached,
@@ -71,10 +73,9 @@ def lesson_detail(request: HttpRequest, course_slug: str, lesson_slug: str) -> H
         "course": course,
         "page": page,
         "lesson": page.lesson,
+        "frame": rendering.lesson_frame(course, page),
+        "body": rendering.lesson_body(course, page, rendering.page_reader(request, page)),
         "progress": lesson_progress,
-        # Students report problems; a draft's course staff fix them in the file instead.
-        "reportable": request.user.is_authenticated and not page.draft,
-        "report_reasons": QuestionReport.Reason.choices,
     }
     return render(request, "pages/lesson.html", context)
 
@@ -192,7 +193,9 @@ def _result(
     completed: bool = False,
 ) -> HttpResponse:
     if request.htmx:
-        context = {"view": view, "course": course, "lesson": lesson, "lesson_completed": completed}
+        reader = Reader(signed_in=True, reportable=True, csrf_token=get_token(request))
+        context = question_context(course, view, reader)
+        context.update(lesson=lesson, lesson_completed=completed)
         return render(request, "quizzes/_answer_result.html", context)
     return redirect(_question_url(course, question))
 

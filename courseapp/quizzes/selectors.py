@@ -3,7 +3,7 @@
 import random
 import secrets
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -76,6 +76,14 @@ class QuestionView:
         if not self.attempt or self.attempt.revealed:
             return None
         return self.kind.result(self.question, self.attempt.answer, self.attempt.details)
+
+    @property
+    def untouched(self) -> bool:
+        """Nothing of the student's own in it yet: it reads as it does for everyone."""
+        return self.attempt is None and not self.solved and self.report is None
+
+    def with_token(self, token: str) -> "QuestionView":
+        return replace(self, token=token)
 
     @property
     def show_answer(self) -> bool:

@@ -1,0 +1,70 @@
+"""The lesson page's HTML, rendered once where it reads alike for everyone.
+
+The frame around a lesson (breadcrumbs, heading and objectives, contents, pager) is rendered once
+per content version and kept in the content cache; so is each question nobody has touched yet
+(courseapp.quizzes.rendering). Per request there remains only what is the reader's own: the
+questions they answered or reported, and the completion. A draft, previewed by the course staff,
+is rendered whole every time and never cached.
+"""
+
+from dataclasses import dataclass
+
+from django.http import HttpRequest
+from django.middleware.csrf import get_token
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString, mark_safe
+
+from courseapp.catalog.content_cache import course_content
+from courseapp.catalog.models import Course
+from courseapp.pages.selectors import LessonPage
+from courseapp.quizzes.rendering import Reader, question_html
+from courseapp.quizzes.selectors import QuestionView
+
+TEMPLATE = "pages/lesson.html"
+
+
+@dataclass(frozen=True)
+class LessonFrame:
+    """The partials of pages/lesson.html around the lesson's text, rendered."""
+
+    breadcrumbs: str
+    header: str
+    toc: str
+    pager: str
+
+
+def lesson_frame(course: Course, page: LessonPage) -> LessonFrame:
+    if page.draft:
+        return _frame_render(course, page)
+    return course_content(
+        course, f"lesson-frame:{page.lesson.slug}", lambda: _frame_render(course, page)
+    )
+
+
+def lesson_body(course: Course, page: LessonPage, reader: Reader) -> SafeString:
+    """The lesson's text with its questions in place, as `reader` sees them."""
+    shared = not page.draft
+    parts = (
+        question_html(course, part, reader, shared=shared)
+        if isinstance(part, QuestionView)
+        else part
+        for part in page.segments
+    )
+    return mark_safe("".join(parts))  # noqa: S308 (sanitised lesson HTML and our templates)
+
+
+def page_reader(request: HttpRequest, page: LessonPage) -> Reader:
+    signed_in = request.user.is_authenticated
+    return Reader(
+        signed_in=signed_in, reportable=signed_in and not page.draft, csrf_token=get_token(request)
+    )
+
+
+def _frame_render(course: Course, page: LessonPage) -> LessonFrame:
+    context = {"course": course, "lesson": page.lesson, "question_count": len(page.questions)}
+    return LessonFrame(
+        *(
+            mark_safe(render_to_string(f"{TEMPLATE}#{part}", context))  # noqa: S308 (ours)
+            for part in ("breadcrumbs", "header", "toc", "pager")
+        )
+    )

@@ -1,0 +1,100 @@
+"""A question's HTML, with what is the same for every student rendered once and shared.
+
+Two parts read alike for everyone, so they are rendered once per content version and kept in
+the content cache: the form of a question nobody has touched yet (for anonymous readers or for
+students, in one order of its choices) and the answer key. Everything of a student's own (their
+answer, the verdict, their report) is rendered per request. The answer key lives in its own
+entry, so nothing cached for a student who has not answered holds it.
+
+A shared form holds markers where the request's CSRF token and the form's one-time token go;
+serving it fills them in.
+"""
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString, mark_safe
+
+from courseapp.catalog.content_cache import course_content
+from courseapp.catalog.models import Course
+from courseapp.quizzes.models import QuestionReport
+from courseapp.quizzes.selectors import QuestionView
+
+QUESTION_TEMPLATE = "quizzes/_question.html"
+
+
+@dataclass(frozen=True)
+class Reader:
+    """Who the question is rendered for, besides their own state in the QuestionView."""
+
+    signed_in: bool  # may check answers; else is offered to log in
+    reportable: bool  # may report a problem (signed in, and not previewing a draft)
+    csrf_token: str
+
+    @property
+    def audience(self) -> str:
+        """The kind of reader a shared rendering is for; drafts are never shared."""
+        return "student" if self.signed_in else "anonymous"
+
+
+@dataclass(frozen=True)
+class SharedForm:
+    """An untouched question's HTML with markers for the per-request tokens."""
+
+    html: str
+    marker: str
+
+    def filled(self, *, csrf_token: str, form_token: str) -> SafeString:
+        html = self.html.replace(f"{self.marker}-csrf", csrf_token)
+        return mark_safe(html.replace(f"{self.marker}-token", form_token))  # noqa: S308 (ours)
+
+
+def question_html(course: Course, view: QuestionView, reader: Reader, *, shared: bool) -> str:
+    """The whole question as `reader` sees it; from the shared rendering when `shared` (published
+    content) and the student has not touched it."""
+    if shared and view.untouched:
+        form = course_content(
+            course,
+            f"question-form:{view.key}:{reader.audience}:{_order(view)}",
+            lambda: _shared_form(course, view, reader),
+        )
+        return form.filled(csrf_token=reader.csrf_token, form_token=view.token)
+    return render_to_string(QUESTION_TEMPLATE, question_context(course, view, reader))
+
+
+def question_context(course: Course, view: QuestionView, reader: Reader) -> dict:
+    """What the question template and its result partial read."""
+    return {
+        "view": view,
+        "course": course,
+        "reader": reader,
+        "csrf_token": reader.csrf_token,
+        "report_reasons": QuestionReport.Reason.choices,
+        "answer_key": answer_key_html(course, view) if view.show_answer else "",
+    }
+
+
+def answer_key_html(course: Course, view: QuestionView) -> str:
+    """The key and explanation, shown once solved or revealed: the same for every student who
+    sees the choices in this order, so rendered once."""
+    return course_content(
+        course,
+        f"answer-key:{view.key}:{_order(view)}",
+        lambda: render_to_string(f"{QUESTION_TEMPLATE}#answer-key", {"view": view}),
+    )
+
+
+def _shared_form(course: Course, view: QuestionView, reader: Reader) -> SharedForm:
+    marker = secrets.token_hex(12)  # hexadecimal: HTML-escaping leaves it as it is
+    placeholder = Reader(reader.signed_in, reader.reportable, csrf_token=f"{marker}-csrf")
+    context = question_context(course, view, placeholder)
+    context["view"] = view.with_token(f"{marker}-token")
+    return SharedForm(render_to_string(QUESTION_TEMPLATE, context), marker)
+
+
+def _order(view: QuestionView) -> str:
+    """The order of the choices as this student sees them (shuffled ones differ), in short."""
+    keys = ",".join(choice.key for choice in view.choices)
+    return hashlib.blake2b(keys.encode(), digest_size=8).hexdigest()
