@@ -7,6 +7,7 @@ from django.core.cache import caches
 from django.core.management import call_command
 from django.test import Client
 
+from courseapp.catalog import content_cache
 from courseapp.catalog.models import Course
 from tests.factories import UserFactory
 
@@ -28,10 +29,10 @@ def _fast_test_settings(settings):
 def _empty_caches():
     # Cached statistics and content must not leak from one test into the next: content keys
     # carry the course's id, which SQLite hands out again after a test's rollback.
-    for cache in caches.all():
+    for cache in (*caches.all(), content_cache.memory):
         cache.clear()
     yield
-    for cache in caches.all():
+    for cache in (*caches.all(), content_cache.memory):
         cache.clear()
 
 

@@ -13,7 +13,8 @@ from django.core.cache import caches
 from django.test import override_settings
 
 from courseapp.cache import CircuitBreaker, FaultTolerantRedisCache, breaker_for
-from courseapp.catalog.content_cache import course_content
+from courseapp.catalog import content_cache
+from courseapp.catalog.content_cache import ProcessMemory, course_content
 from courseapp.insights.selectors import CourseStatistics
 from tests.servers import free_port, running_redis
 
@@ -245,7 +246,8 @@ def test_lesson_content_and_statistics_round_trip_through_redis(
     assert client.get("/courses/demo/welcome/").status_code == 200
     [lesson_key] = on_redis.keys("courseapp:content:*:lesson:welcome")
     assert f"course:{demo_course.pk}:v{demo_course.content_version}" in lesson_key
-    # Read back from Redis (unpickled), not computed again.
+    # Read back from Redis (unpickled), not computed again, by a process that has no copy.
+    content_cache.memory.clear()
     cached = course_content(demo_course, "lesson:welcome", lambda: pytest.fail("not cached"))
     assert "Images and containers" in repr(cached)
 
@@ -335,3 +337,19 @@ def test_too_many_missed_writes_to_remember_empty_the_redis_database(redis_serve
     clock.advance(10)
     assert cache.get("a") is None
     assert redis_server.keys() == []
+
+
+def test_content_read_once_is_served_from_the_process_memory(on_redis, demo_course):
+    assert course_content(demo_course, "greeting", lambda: ("hello",)) == ("hello",)
+    on_redis.stop()  # whatever Redis holds, this process already has its copy
+    assert course_content(demo_course, "greeting", lambda: pytest.fail("read again")) == ("hello",)
+    demo_course.content_version += 1  # an import: a new version is read anew
+    assert course_content(demo_course, "greeting", lambda: ("bonjour",)) == ("bonjour",)
+
+
+def test_the_process_memory_keeps_the_entries_used_last():
+    memory = ProcessMemory(max_entries=2)
+    memory.set_many({"a": 1, "b": 2})
+    assert memory.get_many(["a"]) == {"a": 1}  # "a" is now the newer of the two
+    memory.set_many({"c": 3})
+    assert memory.get_many(["a", "b", "c"]) == {"a": 1, "c": 3}

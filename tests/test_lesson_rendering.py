@@ -5,6 +5,7 @@ import re
 from unittest import mock
 
 import pytest
+from django.core.cache import caches
 from django.core.management import call_command
 from django.middleware.csrf import CSRF_TOKEN_LENGTH
 from django.test import Client
@@ -40,22 +41,16 @@ def renders():
 
 @pytest.fixture
 def cached():
-    """What the content cache was asked to keep: (name, value) as the readers returned them."""
+    """What the content cache is asked to keep: (name, value), the name after the version."""
     stored = []
-    real = content_cache.course_content
+    cache = caches[content_cache.CONTENT_CACHE]
+    real = cache.set_many
 
-    def recording(course, name, read):
-        def read_and_record():
-            value = read()
-            stored.append((name, value))
-            return value
+    def recording(data, timeout=None):
+        stored.extend((key.split(":", 3)[3], value) for key, value in data.items())
+        return real(data, timeout)
 
-        return real(course, name, read_and_record)
-
-    with (
-        mock.patch.object(rendering, "course_content", recording),
-        mock.patch("courseapp.pages.rendering.course_content", recording),
-    ):
+    with mock.patch.object(cache, "set_many", recording):
         yield stored
 
 

@@ -4,9 +4,15 @@ Keys carry the course's `content_version`, which only the import moves (pipeline
 an entry is never stale, only left unused until it expires or is evicted; nothing has to be
 invalidated. Values must be immutable (frozen dataclasses, tuples): a cache may hand the same
 object to every request.
+
+For the same reason each process keeps the entries it used last in its own memory, in front of
+the shared cache (Redis, or memory again without it): a copy there is never stale either, and
+reading it costs neither a round trip nor unpickling.
 """
 
-from collections.abc import Callable
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
 
 from django.core.cache import caches
 
@@ -16,13 +22,60 @@ CONTENT_CACHE = "content"  # its alias in settings.CACHES
 CONTENT_SECONDS = 3600
 
 
+class ProcessMemory:
+    """The `max_entries` content entries this process used last, by cache key."""
+
+    def __init__(self, max_entries: int):
+        self.max_entries = max_entries
+        self._entries: OrderedDict[str, object] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get_many(self, keys: Iterable[str]) -> dict[str, object]:
+        found = {}
+        with self._lock:
+            for key in keys:
+                if key in self._entries:
+                    self._entries.move_to_end(key)
+                    found[key] = self._entries[key]
+        return found
+
+    def set_many(self, entries: dict[str, object]) -> None:
+        with self._lock:
+            self._entries.update(entries)
+            while len(self._entries) > self.max_entries:
+                self._entries.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+
+# A few courses' lessons, frames and question forms: some megabytes.
+memory = ProcessMemory(max_entries=2_000)
+
+
 def course_content[T](course: Course, name: str, read: Callable[[], T]) -> T:
     """What `read` returns for this course as of its current content version; `name` tells the
     pieces of a course apart ("lesson:intro", "question:port-number")."""
-    cache = caches[CONTENT_CACHE]
-    key = f"course:{course.pk}:v{course.content_version}:{name}"
-    value = cache.get(key)
-    if value is None:
-        value = read()
-        cache.set(key, value, CONTENT_SECONDS)
-    return value
+    return course_contents(course, {name: read})[name]
+
+
+def course_contents[T](course: Course, reads: dict[str, Callable[[], T]]) -> dict[str, T]:
+    """Several pieces at once, by name: one round trip to the cache for all of them, and one
+    more to keep those that had to be read."""
+    keys = {name: f"course:{course.pk}:v{course.content_version}:{name}" for name in reads}
+    found = memory.get_many(keys.values())
+    if len(found) < len(keys):
+        shared = caches[CONTENT_CACHE].get_many([key for key in keys.values() if key not in found])
+        memory.set_many(shared)
+        found.update(shared)
+    values, missing = {}, {}
+    for name, key in keys.items():
+        if key in found:
+            values[name] = found[key]
+        else:
+            values[name] = missing[key] = reads[name]()
+    if missing:
+        memory.set_many(missing)
+        caches[CONTENT_CACHE].set_many(missing, CONTENT_SECONDS)
+    return values

@@ -17,7 +17,7 @@ from django.utils.safestring import SafeString, mark_safe
 from courseapp.catalog.content_cache import course_content
 from courseapp.catalog.models import Course
 from courseapp.pages.selectors import LessonPage
-from courseapp.quizzes.rendering import Reader, question_html
+from courseapp.quizzes.rendering import Reader, questions_html
 from courseapp.quizzes.selectors import QuestionView
 
 TEMPLATE = "pages/lesson.html"
@@ -43,12 +43,9 @@ def lesson_frame(course: Course, page: LessonPage) -> LessonFrame:
 
 def lesson_body(course: Course, page: LessonPage, reader: Reader) -> SafeString:
     """The lesson's text with its questions in place, as `reader` sees them."""
-    shared = not page.draft
+    questions = questions_html(course, page.questions, reader, shared=not page.draft)
     parts = (
-        question_html(course, part, reader, shared=shared)
-        if isinstance(part, QuestionView)
-        else part
-        for part in page.segments
+        questions[part.key] if isinstance(part, QuestionView) else part for part in page.segments
     )
     return mark_safe("".join(parts))  # noqa: S308 (sanitised lesson HTML and our templates)
 

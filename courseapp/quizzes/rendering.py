@@ -12,12 +12,14 @@ serving it fills them in.
 
 import hashlib
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import partial
 
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
-from courseapp.catalog.content_cache import course_content
+from courseapp.catalog.content_cache import course_content, course_contents
 from courseapp.catalog.models import Course
 from courseapp.quizzes.models import QuestionReport
 from courseapp.quizzes.selectors import QuestionView
@@ -51,17 +53,28 @@ class SharedForm:
         return mark_safe(html.replace(f"{self.marker}-token", form_token))  # noqa: S308 (ours)
 
 
-def question_html(course: Course, view: QuestionView, reader: Reader, *, shared: bool) -> str:
-    """The whole question as `reader` sees it; from the shared rendering when `shared` (published
-    content) and the student has not touched it."""
-    if shared and view.untouched:
-        form = course_content(
-            course,
-            f"question-form:{view.key}:{reader.audience}:{_order(view)}",
-            lambda: _shared_form(course, view, reader),
+def questions_html(
+    course: Course, views: Sequence[QuestionView], reader: Reader, *, shared: bool
+) -> dict[str, str]:
+    """Each question as `reader` sees it, by key. With `shared` (published content) those the
+    student has not touched come from the shared renderings, fetched from the cache at once."""
+    names = {view.key: _form_name(view, reader) for view in views if shared and view.untouched}
+    forms = course_contents(
+        course,
+        {
+            names[view.key]: partial(_shared_form, course, view, reader)
+            for view in views
+            if view.key in names
+        },
+    )
+    return {
+        view.key: (
+            forms[names[view.key]].filled(csrf_token=reader.csrf_token, form_token=view.token)
+            if view.key in names
+            else render_to_string(QUESTION_TEMPLATE, question_context(course, view, reader))
         )
-        return form.filled(csrf_token=reader.csrf_token, form_token=view.token)
-    return render_to_string(QUESTION_TEMPLATE, question_context(course, view, reader))
+        for view in views
+    }
 
 
 def question_context(course: Course, view: QuestionView, reader: Reader) -> dict:
@@ -92,6 +105,10 @@ def _shared_form(course: Course, view: QuestionView, reader: Reader) -> SharedFo
     context = question_context(course, view, placeholder)
     context["view"] = view.with_token(f"{marker}-token")
     return SharedForm(render_to_string(QUESTION_TEMPLATE, context), marker)
+
+
+def _form_name(view: QuestionView, reader: Reader) -> str:
+    return f"question-form:{view.key}:{reader.audience}:{_order(view)}"
 
 
 def _order(view: QuestionView) -> str:
