@@ -167,6 +167,16 @@ class FaultTolerantRedisCacheClient(RedisCacheClient):
         options.setdefault("retry", RETRY_ONCE_ON_A_CLOSED_CONNECTION)
         super().__init__(servers, **options)
         self.breaker = breaker
+        self._clients: dict[object, object] = {}
+
+    def get_client(self, key=None, *, write=False):
+        """One client per connection pool, reused by every call and thread (redis-py clients
+        are thread-safe): Django builds a new one per call, which costs more than a GET."""
+        pool = self._get_connection_pool(write)
+        client = self._clients.get(pool)
+        if client is None:
+            client = self._clients.setdefault(pool, self._client(connection_pool=pool))
+        return client
 
     def _guarded(self, operation: Callable, *args, fallback=None, writes: Collection[str] = ()):
         """operation(*args), or `fallback` when Redis is unavailable or skipped; the keys in

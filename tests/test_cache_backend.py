@@ -353,3 +353,10 @@ def test_the_process_memory_keeps_the_entries_used_last():
     assert memory.get_many(["a"]) == {"a": 1}  # "a" is now the newer of the two
     memory.set_many({"c": 3})
     assert memory.get_many(["a", "b", "c"]) == {"a": 1, "c": 3}
+
+
+def test_one_redis_client_serves_every_call(redis_server):
+    cache = backend(redis_server.url)
+    cache.set("greeting", "hello")
+    assert cache.get("greeting") == "hello"
+    assert cache._cache.get_client(write=True) is cache._cache.get_client()
