@@ -24,7 +24,7 @@ COMMANDS = "/courses/demo/commands/"
 
 @pytest.fixture
 def renders():
-    """Every template rendering of a question or a lesson-frame partial, by template name."""
+    """Every rendering of a lesson page, a partial of it or a question, by template name."""
     names = []
     real = rendering.render_to_string
 
@@ -91,11 +91,11 @@ def test_students_share_untouched_questions_and_get_their_own_state(renders):
     html = clients[1].get(COMMANDS).content.decode()
     # Bob sees the commands lesson in the order ada saw it (no shuffled questions there): every
     # question comes from the shared rendering, ada's answer stays hers.
-    assert renders == []
+    assert renders == ["pages/lesson.html"]  # the page around them, with bob's account menu
     assert 'value="8080"' not in question_section(html, "port-number")
     renders.clear()
     mine = clients[0].get(COMMANDS).content.decode()
-    assert renders == ["quizzes/_question.html"]  # only the question she answered
+    assert renders == ["quizzes/_question.html", "pages/lesson.html"]  # the one she answered
     assert 'value="8080"' in question_section(mine, "port-number")
     assert "<strong>Incorrect.</strong>" in question_section(mine, "port-number")
 
@@ -118,7 +118,7 @@ def test_a_shared_form_is_filled_with_fresh_tokens_that_work(student_client, stu
     student_client.get(WELCOME)
     renders.clear()
     pages = [student_client.get(WELCOME).content.decode() for _ in range(2)]
-    assert renders == []
+    assert renders == ["pages/lesson.html"] * 2
     tokens = [form_tokens(page) for page in pages]
     assert len(tokens[0]) == Question.objects.filter(lesson__slug="welcome").count()
     assert all(re.fullmatch(r"[A-Za-z0-9_-]{16,64}", token) for token in tokens[0] + tokens[1])
@@ -163,3 +163,29 @@ def test_the_answer_key_is_shared_once_solved(student_client, renders):
     again = bob.post(url("port-number"), right(), **HTMX).content.decode()
     assert "HTTPS uses 443." in again
     assert f"{rendering.QUESTION_TEMPLATE}#answer-key" not in renders
+
+
+def test_an_anonymous_page_has_the_requests_own_nonce_and_csrf_token(client):
+    client.get(WELCOME)
+    seen = []
+    for _ in range(2):
+        response = client.get(WELCOME)
+        html = response.content.decode()
+        nonces = set(re.findall(r'nonce="([^"]+)"', html))
+        [nonce] = nonces
+        assert f"'nonce-{nonce}'" in response["Content-Security-Policy"]
+        [csrf] = set(re.findall(r'"X-CSRFToken": "([^"]+)"', html))
+        assert len(csrf) == CSRF_TOKEN_LENGTH
+        assert response.cookies.get("csrftoken") or client.cookies.get("csrftoken")
+        assert form_tokens(html) == [], "no one-time tokens: an anonymous reader cannot answer"
+        seen.append((nonce, csrf))
+    assert seen[0][0] != seen[1][0] and seen[0][1] != seen[1][1]
+
+
+def test_a_message_for_an_anonymous_reader_is_shown(client, student_client, settings):
+    client.get(WELCOME)  # the anonymous page is in the cache
+    settings.SESSION_IDLE_SECONDS = -1  # the student's next request finds the session idle
+    html = student_client.get(WELCOME).content.decode()
+    assert "You were logged out after a while without activity." in html
+    assert "Log in</a> or" in question_section(html, "image-vs-container")
+    assert 'class="messages"' not in student_client.get(WELCOME).content.decode()

@@ -3,20 +3,24 @@
 The frame around a lesson (breadcrumbs, heading and objectives, contents, pager) is rendered once
 per content version and kept in the content cache; so is each question nobody has touched yet
 (courseapp.quizzes.rendering). Per request there remains only what is the reader's own: the
-questions they answered or reported, and the completion. A draft, previewed by the course staff,
-is rendered whole every time and never cached.
+questions they answered or reported, and the completion. An anonymous reader has nothing of
+their own, so their whole page is rendered once, with holes for the request's CSRF token and
+CSP nonce. A draft, previewed by the course staff, is rendered whole every time, never cached.
 """
 
 from dataclasses import dataclass
 
+from django.contrib.messages import get_messages
 from django.http import HttpRequest
+from django.middleware.csp import get_nonce
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
-from courseapp.catalog.content_cache import course_content
+from courseapp.catalog.content_cache import SharedHtml, course_content, hole, marker_new
 from courseapp.catalog.models import Course
 from courseapp.pages.selectors import LessonPage
+from courseapp.progress.models import LessonProgress
 from courseapp.quizzes.rendering import Reader, questions_html
 from courseapp.quizzes.selectors import QuestionView
 
@@ -31,6 +35,18 @@ class LessonFrame:
     header: str
     toc: str
     pager: str
+
+
+def lesson_html(
+    request: HttpRequest, course: Course, page: LessonPage, progress: LessonProgress | None
+) -> str:
+    """The whole lesson page as the request's reader sees it."""
+    if request.user.is_authenticated or page.draft or get_messages(request):
+        return _page_render(request, course, page, progress, page_reader(request, page))
+    shared = course_content(
+        course, f"lesson-page:{page.lesson.slug}", lambda: _anonymous_page(request, course, page)
+    )
+    return shared.filled(csrf=get_token(request), nonce=str(get_nonce(request)))
 
 
 def lesson_frame(course: Course, page: LessonPage) -> LessonFrame:
@@ -55,6 +71,33 @@ def page_reader(request: HttpRequest, page: LessonPage) -> Reader:
     return Reader(
         signed_in=signed_in, reportable=signed_in and not page.draft, csrf_token=get_token(request)
     )
+
+
+def _anonymous_page(request: HttpRequest, course: Course, page: LessonPage) -> SharedHtml:
+    marker = marker_new()
+    reader = Reader(signed_in=False, reportable=False, csrf_token=hole(marker, "csrf"))
+    placeholders = {"csrf_token": reader.csrf_token, "csp_nonce": hole(marker, "nonce")}
+    html = _page_render(request, course, page, None, reader, **placeholders)
+    return SharedHtml(html, marker)
+
+
+def _page_render(
+    request: HttpRequest,
+    course: Course,
+    page: LessonPage,
+    progress: LessonProgress | None,
+    reader: Reader,
+    **context,
+) -> str:
+    context |= {
+        "course": course,
+        "page": page,
+        "lesson": page.lesson,
+        "frame": lesson_frame(course, page),
+        "body": lesson_body(course, page, reader),
+        "progress": progress,
+    }
+    return render_to_string(TEMPLATE, context, request)
 
 
 def _frame_render(course: Course, page: LessonPage) -> LessonFrame:

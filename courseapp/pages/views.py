@@ -69,15 +69,7 @@ def lesson_detail(request: HttpRequest, course_slug: str, lesson_slug: str) -> H
     lesson_progress = None
     if request.user.is_authenticated and not page.draft:  # a preview changes no statistic
         lesson_progress = lesson_view_record(user=request.user, lesson=page.lesson.reference())
-    context = {
-        "course": course,
-        "page": page,
-        "lesson": page.lesson,
-        "frame": rendering.lesson_frame(course, page),
-        "body": rendering.lesson_body(course, page, rendering.page_reader(request, page)),
-        "progress": lesson_progress,
-    }
-    return render(request, "pages/lesson.html", context)
+    return HttpResponse(rendering.lesson_html(request, course, page, lesson_progress))
 
 
 @never_cache

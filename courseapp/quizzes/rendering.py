@@ -6,20 +6,24 @@ students, in one order of its choices) and the answer key. Everything of a stude
 answer, the verdict, their report) is rendered per request. The answer key lives in its own
 entry, so nothing cached for a student who has not answered holds it.
 
-A shared form holds markers where the request's CSRF token and the form's one-time token go;
+A shared form has holes where the request's CSRF token and the form's one-time token go;
 serving it fills them in.
 """
 
 import hashlib
-import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import partial
 
 from django.template.loader import render_to_string
-from django.utils.safestring import SafeString, mark_safe
 
-from courseapp.catalog.content_cache import course_content, course_contents
+from courseapp.catalog.content_cache import (
+    SharedHtml,
+    course_content,
+    course_contents,
+    hole,
+    marker_new,
+)
 from courseapp.catalog.models import Course
 from courseapp.quizzes.models import QuestionReport
 from courseapp.quizzes.selectors import QuestionView
@@ -41,18 +45,6 @@ class Reader:
         return "student" if self.signed_in else "anonymous"
 
 
-@dataclass(frozen=True)
-class SharedForm:
-    """An untouched question's HTML with markers for the per-request tokens."""
-
-    html: str
-    marker: str
-
-    def filled(self, *, csrf_token: str, form_token: str) -> SafeString:
-        html = self.html.replace(f"{self.marker}-csrf", csrf_token)
-        return mark_safe(html.replace(f"{self.marker}-token", form_token))  # noqa: S308 (ours)
-
-
 def questions_html(
     course: Course, views: Sequence[QuestionView], reader: Reader, *, shared: bool
 ) -> dict[str, str]:
@@ -69,7 +61,7 @@ def questions_html(
     )
     return {
         view.key: (
-            forms[names[view.key]].filled(csrf_token=reader.csrf_token, form_token=view.token)
+            forms[names[view.key]].filled(csrf=reader.csrf_token, token=view.token)
             if view.key in names
             else render_to_string(QUESTION_TEMPLATE, question_context(course, view, reader))
         )
@@ -99,12 +91,12 @@ def answer_key_html(course: Course, view: QuestionView) -> str:
     )
 
 
-def _shared_form(course: Course, view: QuestionView, reader: Reader) -> SharedForm:
-    marker = secrets.token_hex(12)  # hexadecimal: HTML-escaping leaves it as it is
-    placeholder = Reader(reader.signed_in, reader.reportable, csrf_token=f"{marker}-csrf")
+def _shared_form(course: Course, view: QuestionView, reader: Reader) -> SharedHtml:
+    marker = marker_new()
+    placeholder = Reader(reader.signed_in, reader.reportable, csrf_token=hole(marker, "csrf"))
     context = question_context(course, view, placeholder)
-    context["view"] = view.with_token(f"{marker}-token")
-    return SharedForm(render_to_string(QUESTION_TEMPLATE, context), marker)
+    context["view"] = view.with_token(hole(marker, "token"))
+    return SharedHtml(render_to_string(QUESTION_TEMPLATE, context), marker)
 
 
 def _form_name(view: QuestionView, reader: Reader) -> str:
