@@ -16,6 +16,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import reverse
 
+import courseapp.settings
 from bench.generate import COURSE_SLUG
 from bench.scenarios import CSRF_TOKEN, ExamStart, Scenario, get, post
 from bench.workspace import BenchError
@@ -136,7 +137,7 @@ def redis_configured(redis_url: str) -> Iterator[None]:
     """This process's caches and sessions as courseapp.settings configures them for REDIS_URL,
     so that queries_per_request counts what the Redis pass's server runs."""
     with mock.patch.dict(os.environ, REDIS_URL=redis_url):
-        configured = runpy.run_module("courseapp.settings")
+        configured = runpy.run_path(courseapp.settings.__file__)
     caches_and_sessions = {
         name: configured[name] for name in ("CACHES", "SESSION_ENGINE", "SESSION_CACHE_ALIAS")
     }
