@@ -95,9 +95,9 @@ def wrong_and_right(question: Question) -> tuple[str, str]:
 
 
 def exam_starts(students: int, passes: int) -> list[ExamStart]:
-    """One exam start a pass, each with `students` students of its own, so that every pass
-    meets first answers: they open the first lesson of the real course with a single-choice
-    question and answer that question, right and wrong in turn."""
+    """One exam start a pass, each with `students` students of its own (the second pass does
+    not answer again for the first): they open the first lesson of the real course with a
+    single-choice question and answer that question, wrong and right in turn."""
     users = list(seeded_students()[: students * passes])
     if len(users) < students * passes:
         raise BenchError(f"{passes} exam starts of {students} need more seeded students")

@@ -37,6 +37,12 @@ def redis_version(url: str) -> str:
         return client.info("server")["redis_version"]
 
 
+def redis_keys(url: str) -> int:
+    """How many keys the bench's database holds."""
+    with redis_client(url) as client:
+        return client.dbsize()
+
+
 def redis_flush(url: str) -> None:
     """Empties the bench's database, and only it."""
     step(f"Emptying Redis database {shown(url)}")

@@ -27,7 +27,7 @@ from bench.database import DEFAULT_DATABASE, database_drop, database_recreate
 from bench.exam import WINDOW_SECONDS, ExamMeasure, exam_measure
 from bench.load import Measure, load_measure
 from bench.pipeline import pipeline_measure
-from bench.redis_database import redis_flush, redis_url, redis_version
+from bench.redis_database import redis_flush, redis_keys, redis_url, redis_version
 from bench.report import GOALS, PASSES, REPORT, RESULTS, machine, report_write, table_print
 from bench.scenarios import ExamStart, Scenario
 from bench.server import gunicorn, server_env
@@ -97,6 +97,8 @@ def measure_all(size: Size, env: dict, redis: str, *, smoke: bool) -> int:
     with gunicorn({**env, "REDIS_URL": redis}) as base_url:
         in_redis, redis_exam = pass_measure(pages, exams[1], base_url, size, redis_queries)
         closing = load_measure(baseline, base_url, size, queries[baseline.name])
+    if not redis_keys(redis):
+        raise BenchError("the Redis pass's server stored nothing in Redis: REDIS_URL went unused")
 
     mean = (opening.requests_per_second + closing.requests_per_second) / 2
     for measure in (opening, closing, *per_process, *in_redis):
