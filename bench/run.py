@@ -125,6 +125,12 @@ def measure_all(size: Size, env: dict, redis: str, *, smoke: bool) -> int:
         },
         "pipeline": pipeline,
     }
+    return result_report(result, smoke=smoke)
+
+
+def result_report(result: dict, *, smoke: bool) -> int:
+    """Check the goals, print the table and, after a full run, write the results and the page;
+    1 when anything answered with errors or not at all."""
     result["goals"] = [goal.check(result) for goal in GOALS]
     table_print(result)
     if not smoke:
