@@ -1,14 +1,18 @@
 """`make bench`: measure the platform under load, each figure beside a baseline of the same run.
 
 Creates its own PostgreSQL database, imports the real course and a generated one (timed against
-`mkdocs build` of the same files), seeds students, attempts, progress and flashcard reviews, starts
-gunicorn with the production settings and drives it with wrk over loopback. Run as
-`python -m bench [--smoke]` from the project root; see docs/benchmarks.md.
+`mkdocs build` of the same files), and seeds students, attempts, progress and flashcard reviews.
+Then two passes with the same load: gunicorn with the production settings and each process's
+own caches, then the same with its caches and sessions in Redis (REDIS_URL). Each pass drives
+the server with wrk over loopback, scenario by scenario, and ends with an exam start (students
+all at once, from threads of this process). Run as `python -m bench [--smoke]` from the project
+root; see docs/benchmarks.md.
 
 The parts, each importing only what lies below it: workspace (paths, sizes, errors), scenarios
-(what wrk replays), database, server (gunicorn), pipeline (import against mkdocs), load (wrk),
-report (goals, table, Markdown), and prepare (seeding and plans, inside Django), which this
-module imports once Django is set up.
+(what wrk replays, what an exam start is), database (PostgreSQL), redis_database (the Redis
+pass's database), server (gunicorn), pipeline (import against mkdocs), load (wrk), exam (the
+exam start), report (goals, table, Markdown), and prepare (seeding and plans, inside Django),
+which this module imports once Django is set up.
 """
 
 import argparse
@@ -16,12 +20,16 @@ import json
 import os
 import shutil
 import sys
+from collections.abc import Iterator
 from dataclasses import asdict
 
 from bench.database import DEFAULT_DATABASE, database_drop, database_recreate
-from bench.load import load_measure
+from bench.exam import WINDOW_SECONDS, ExamMeasure, exam_measure
+from bench.load import Measure, load_measure
 from bench.pipeline import pipeline_measure
-from bench.report import GOALS, REPORT, RESULTS, machine, report_write, table_print
+from bench.redis_database import redis_flush, redis_keys, redis_url, redis_version
+from bench.report import GOALS, PASSES, REPORT, RESULTS, machine, report_write, table_print
+from bench.scenarios import ExamStart, Scenario
 from bench.server import gunicorn, server_env
 from bench.workspace import FULL, ROOT, SMOKE, WORK, BenchError, Size, manage, step
 
@@ -30,7 +38,7 @@ REAL_COURSE = ROOT / "content"
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--smoke", action="store_true", help="tiny data, one second a scenario")
+    parser.add_argument("--smoke", action="store_true", help="tiny data, two seconds a scenario")
     args = parser.parse_args()
     size = SMOKE if args.smoke else FULL
     database_url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE)
@@ -46,18 +54,21 @@ def run(size: Size, database_url: str, *, smoke: bool) -> int:
         raise BenchError(
             "wrk is not installed (Debian/Ubuntu: apt-get install wrk; macOS: brew install wrk)."
         )
+    redis = redis_url()
+    redis_version(redis)  # fails now rather than after the long preparation if Redis is down
     shutil.rmtree(WORK, ignore_errors=True)
     WORK.mkdir(parents=True)
     env = server_env(database_url)
+    os.environ.pop("REDIS_URL", None)  # this process keeps its caches in memory too
     os.environ.update(env)
     database_recreate(database_url)
     try:
-        return measure_all(size, env, smoke=smoke)
+        return measure_all(size, env, redis, smoke=smoke)
     finally:
         database_drop(database_url)
 
 
-def measure_all(size: Size, env: dict, *, smoke: bool) -> int:
+def measure_all(size: Size, env: dict, redis: str, *, smoke: bool) -> int:
     step("Migrating and collecting static files")
     manage(env, "migrate", "--no-input", "-v0")
     manage(env, "collectstatic", "--no-input", "-v0")
@@ -71,34 +82,82 @@ def measure_all(size: Size, env: dict, *, smoke: bool) -> int:
 
     step(f"Seeding {size.students} students in two courses")
     seeded = prepare.data_seed(size.students)
-    scenarios = prepare.scenarios(size.sessions)
-    queries = {s.name: prepare.queries_per_request(s) for s in scenarios}
+    baseline, *pages = prepare.scenarios(size.sessions)
+    exams = prepare.exam_starts(size.exam_students, passes=len(PASSES))
+    queries = {s.name: prepare.queries_per_request(s) for s in (baseline, *pages)}
+    with prepare.redis_configured(redis):
+        redis_queries = {s.name: prepare.queries_per_request(s) for s in pages}
 
+    step("Pass 1 of 2: caches and sessions in each process")
     with gunicorn(env) as base_url:
-        measures = [load_measure(s, base_url, size, queries[s.name]) for s in scenarios]
-        closing = load_measure(scenarios[0], base_url, size, queries[scenarios[0].name])
-    baseline = (measures[0].requests_per_second + closing.requests_per_second) / 2
-    for measure in measures:
-        measure.ratio = measure.requests_per_second / baseline
+        opening = load_measure(baseline, base_url, size, queries[baseline.name])
+        per_process, per_process_exam = pass_measure(pages, exams[0], base_url, size, queries)
+    step("Pass 2 of 2: caches and sessions in Redis")
+    redis_flush(redis)
+    with gunicorn({**env, "REDIS_URL": redis}) as base_url:
+        in_redis, redis_exam = pass_measure(pages, exams[1], base_url, size, redis_queries)
+        closing = load_measure(baseline, base_url, size, queries[baseline.name])
+    if not redis_keys(redis):
+        raise BenchError("the Redis pass's server stored nothing in Redis: REDIS_URL went unused")
+
+    mean = (opening.requests_per_second + closing.requests_per_second) / 2
+    for measure in (opening, closing, *per_process, *in_redis):
+        measure.ratio = measure.requests_per_second / mean
     result = {
-        "machine": machine(),
+        "machine": {**machine(), "redis": redis_version(redis)},
         "dataset": {**seeded, "generated_lessons": size.lessons},
-        "load": {"connections": size.connections, "seconds": size.seconds},
+        "load": {
+            "connections": size.connections,
+            "seconds": size.seconds,
+            "exam_students": size.exam_students,
+            "exam_window_seconds": WINDOW_SECONDS,
+        },
         "baseline_requests_per_second": {
-            "first": measures[0].requests_per_second,
+            "first": opening.requests_per_second,
             "last": closing.requests_per_second,
         },
-        "scenarios": [asdict(m) for m in measures],
+        "passes": {
+            "per_process": {
+                "scenarios": [asdict(m) for m in (opening, *per_process)],
+                "exam_start": asdict(per_process_exam),
+            },
+            "redis": {"scenarios": [asdict(m) for m in in_redis], "exam_start": asdict(redis_exam)},
+        },
         "pipeline": pipeline,
     }
+    return result_report(result, smoke=smoke)
+
+
+def result_report(result: dict, *, smoke: bool) -> int:
+    """Check the goals, print the table and, after a full run, write the results and the page;
+    1 when anything answered with errors or not at all."""
     result["goals"] = [goal.check(result) for goal in GOALS]
     table_print(result)
-    errors = [m.name for m in measures if m.errors or not m.requests_per_second]
     if not smoke:
         RESULTS.write_text(json.dumps(result, indent=2) + "\n")
         report_write(result)
         print(f"\nWrote {RESULTS.relative_to(ROOT)} and {REPORT.relative_to(ROOT)}.")
+    errors = list(failures(result))
     if errors:
-        print(f"bench: scenarios with errors: {', '.join(errors)}", file=sys.stderr)
+        print(f"bench: errors or no answers in: {', '.join(errors)}", file=sys.stderr)
         return 1
     return 0
+
+
+def pass_measure(
+    pages: list[Scenario], exam: ExamStart, base_url: str, size: Size, queries: dict[str, int]
+) -> tuple[list[Measure], ExamMeasure]:
+    """Every scenario but the baseline, then the exam start, against the server at `base_url`."""
+    measures = [load_measure(s, base_url, size, queries[s.name]) for s in pages]
+    return measures, exam_measure(base_url, exam)
+
+
+def failures(result: dict) -> Iterator[str]:
+    """What answered with errors or not at all, in which pass."""
+    for key, label in PASSES.items():
+        measured = result["passes"][key]
+        for m in measured["scenarios"]:
+            if m["errors"] or not m["requests_per_second"]:
+                yield f"{m['name']} ({label})"
+        if measured["exam_start"]["errors"]:
+            yield f"exam start ({label})"

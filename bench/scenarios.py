@@ -1,6 +1,8 @@
-"""What a scenario is (a name and the request lines wrk replays) and how its lines are laid out.
+"""What a scenario is (a name and the request lines wrk replays) and how its lines are laid out,
+and what an exam start is (students who open one lesson and answer one question together).
 
-Plain data: bench.prepare builds the scenarios from the seeded database, bench.load replays them.
+Plain data: bench.prepare builds both from the seeded database, bench.load replays the scenarios
+with wrk and bench.exam starts the exam.
 """
 
 import secrets
@@ -15,6 +17,17 @@ class Scenario:
     method: str
     lines: list[str]  # "METHOD\tpath\tcookie\tbody", replayed round-robin
     expected: int = 200
+
+
+@dataclass(frozen=True)
+class ExamStart:
+    """Students, each with a session of their own, who open the same lesson and answer the same
+    question of it (student i sends bodies[i % len(bodies)]); both requests answer 200."""
+
+    lesson: str
+    answer: str
+    bodies: tuple[str, ...]
+    cookies: tuple[str, ...]  # one Cookie header a student, with the run's CSRF secret
 
 
 def get(name: str, paths: list[str], cookies: list[str] | None = None) -> Scenario:

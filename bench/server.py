@@ -13,9 +13,10 @@ from bench.workspace import ROOT, WORK, BenchError, step
 
 
 def server_env(database_url: str) -> dict[str, str]:
-    """The production settings, with HTTPS-only behaviour off: wrk speaks plain HTTP on loopback."""
+    """The production settings, with HTTPS-only behaviour off: wrk speaks plain HTTP on loopback.
+    Caches and sessions are per process; the Redis pass adds REDIS_URL."""
     return {
-        **os.environ,
+        **{name: value for name, value in os.environ.items() if name != "REDIS_URL"},
         "DJANGO_SETTINGS_MODULE": "bench.settings",
         "DATABASE_URL": database_url,
         "DEBUG": "0",
@@ -40,7 +41,7 @@ class gunicorn:
 
     def __enter__(self) -> str:
         step("Starting gunicorn")
-        self.log = (WORK / "gunicorn.log").open("wb")
+        self.log = (WORK / "gunicorn.log").open("ab")  # one log for every server of the run
         command = [sys.executable, "-m", "gunicorn", "courseapp.wsgi"]
         command += ["--config", "deploy/gunicorn.conf.py", "--bind", f"127.0.0.1:{self.port}"]
         self.process = subprocess.Popen(

@@ -23,13 +23,28 @@ class Size:
     warmup: float
     connections: int
     pipeline_rounds: int
+    exam_students: int  # how many start the exam together, in each pass
 
 
 FULL = Size(
-    lessons=300, students=1000, sessions=50, seconds=10, warmup=3, connections=8, pipeline_rounds=3
+    lessons=300,
+    students=1000,
+    sessions=50,
+    seconds=10,
+    warmup=3,
+    connections=8,
+    pipeline_rounds=3,
+    exam_students=200,
 )
 SMOKE = Size(
-    lessons=30, students=40, sessions=10, seconds=2, warmup=3, connections=4, pipeline_rounds=1
+    lessons=30,
+    students=40,
+    sessions=10,
+    seconds=2,
+    warmup=0,
+    connections=4,
+    pipeline_rounds=1,
+    exam_students=20,
 )
 
 
