@@ -6,7 +6,8 @@ invalidated. Values must be immutable (frozen dataclasses, tuples): a cache may 
 object to every request.
 """
 
-from collections.abc import Callable
+import hashlib
+from collections.abc import Callable, Iterable
 
 from django.core.cache import caches
 
@@ -19,8 +20,23 @@ CONTENT_SECONDS = 3600
 def course_content[T](course: Course, name: str, read: Callable[[], T]) -> T:
     """What `read` returns for this course as of its current content version; `name` tells the
     pieces of a course apart ("lesson:intro", "question:port-number")."""
+    return _cached(f"course:{course.pk}:v{course.content_version}:{name}", read)
+
+
+def catalog_content[T](courses: Iterable[Course], name: str, read: Callable[[], T]) -> T:
+    """What `read` returns for these courses together (the visible catalog, for a search) as of
+    their content versions: another course, or a new version of one, is another key."""
+    return _cached(f"catalog:{content_versions(courses)}:{name}", read)
+
+
+def content_versions(courses: Iterable[Course]) -> str:
+    """A short name for these courses at their content versions, for a key."""
+    versions = ",".join(f"{course.pk}v{course.content_version}" for course in courses)
+    return hashlib.blake2b(versions.encode(), digest_size=8).hexdigest()
+
+
+def _cached[T](key: str, read: Callable[[], T]) -> T:
     cache = caches[CONTENT_CACHE]
-    key = f"course:{course.pk}:v{course.content_version}:{name}"
     value = cache.get(key)
     if value is None:
         value = read()
