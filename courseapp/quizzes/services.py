@@ -123,6 +123,7 @@ def attempt_reveal(*, user: AbstractBaseUser, question: QuestionData) -> Attempt
     attempt = attempt_reveal_preview(user=user, question=question)
     attempt.full_clean(exclude=LOADED_RELATIONS, validate_constraints=False)
     attempt.save()
+    student_changed(user.pk)
     return attempt
 
 
