@@ -448,8 +448,8 @@ def test_without_a_marker_in_the_cache_statistics_are_computed_at_once(demo_cour
     assert time.monotonic() - started < 5
 
 
-def test_student_detail_queries_are_bounded(staff_client, dataset, django_assert_max_num_queries):
-    with django_assert_max_num_queries(12):
+def test_student_detail_queries_are_bounded(staff_client, dataset, django_assert_num_queries):
+    with django_assert_num_queries(10):
         assert staff_client.get(f"/insights/demo/students/{dataset['a'].pk}/").status_code == 200
 
 
