@@ -128,20 +128,24 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 DATABASE_READ_RETRY_SECONDS = float(os.environ.get("DATABASE_READ_RETRY_SECONDS", "3"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Two caches: "content" holds what lesson pages and answers read for every student alike
-# (catalog.content_cache), "default" the rest (insights statistics, sessions). Neither needs
-# invalidating: content keys carry the course's content version, statistics expire after a
-# minute. With REDIS_URL both live in that Redis, shared by every process and replica, so a
-# statistic is computed once, not once per worker; Redis trouble only turns them into misses
-# (courseapp.cache). Without it each process keeps its own in memory (`make run`, tests).
+# Three caches: "content" holds what lesson pages, answers and searches read for every student
+# alike (catalog.content_cache), "student" what one student's own writes change (their
+# dashboard: courseapp.student_cache), "default" the rest (insights statistics, sessions).
+# Content keys carry the course's content version and statistics expire after a minute; a
+# student's writes drop what "student" holds for them. With REDIS_URL all three live in that
+# Redis, shared by every process and replica, so a statistic is computed once, not once per
+# worker; Redis trouble only turns them into misses (courseapp.cache). Without it each process
+# keeps "default" and "content" in its own memory (`make run`, tests) and "student" keeps
+# nothing: a worker's own copy would outlive a write that another worker served.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 # Seconds to wait for Redis before serving from the database instead: a healthy Redis answers
 # within a millisecond, and a page must not hang on a sick one.
 REDIS_TIMEOUT = float(os.environ.get("REDIS_TIMEOUT", "0.25"))
 
 
-def cache(alias: str, max_entries: int) -> dict:
-    """The settings of one cache alias: on Redis, with its own key prefix, or in memory."""
+def cache(alias: str, max_entries: int | None) -> dict:
+    """The settings of one cache alias: on Redis, with its own key prefix, or in memory, up to
+    `max_entries`; with None for them, nothing is kept without Redis."""
     if REDIS_URL:
         return {
             "BACKEND": "courseapp.cache.FaultTolerantRedisCache",
@@ -149,6 +153,8 @@ def cache(alias: str, max_entries: int) -> dict:
             "KEY_PREFIX": f"courseapp:{alias}",
             "OPTIONS": {"socket_connect_timeout": REDIS_TIMEOUT, "socket_timeout": REDIS_TIMEOUT},
         }
+    if max_entries is None:
+        return {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
     return {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": alias,
@@ -157,7 +163,11 @@ def cache(alias: str, max_entries: int) -> dict:
 
 
 # Memory sizes for a few large courses; Redis evicts by its own maxmemory policy instead.
-CACHES = {"default": cache("default", 1_000), "content": cache("content", 5_000)}
+CACHES = {
+    "default": cache("default", 1_000),
+    "content": cache("content", 5_000),
+    "student": cache("student", None),
+}
 
 # Sessions live in the database. With a shared Redis they are read from it first and fall back
 # to the database on a miss or an outage, so nobody is logged out. A per-process memory cache

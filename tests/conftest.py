@@ -37,6 +37,19 @@ def _empty_caches():
 
 
 @pytest.fixture
+def student_cache(settings):
+    """The student cache kept in memory, as Redis keeps it for every process: the test process
+    is the only one. Its memory outlives the setting, so it is emptied on both sides."""
+    settings.CACHES = {
+        **settings.CACHES,
+        "student": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "s"},
+    }
+    caches["student"].clear()
+    yield caches["student"]
+    caches["student"].clear()
+
+
+@pytest.fixture
 def content_root(tmp_path) -> Path:
     """A writable copy of the demo content, for tests that edit files."""
     root = tmp_path / "content"

@@ -108,9 +108,8 @@ def test_archived_cards_stop_appearing_but_keep_their_history(student, deck, con
     later = T0 + timedelta(hours=1)
     [listed] = selectors.course_decks(course=deck.course, user=student, now=later)
     assert (listed.total, listed.new, listed.due, listed.learning) == (1, 1, 0, 0)
-    assert selectors.due_counts_for_user(user=student, courses=[deck.course], now=later) == {
-        deck.course.pk: 0
-    }
+    times = selectors.due_times(user=student, courses=[deck.course])
+    assert selectors.due_count(times[deck.course.pk], now=later) == 0
     item = selectors.review_next(user=student, deck=deck, now=later)
     assert item.card.key == "what-is-a-container"
     assert CardState.objects.count() == 1 and Review.objects.count() == 1
@@ -188,7 +187,7 @@ def test_interval_labels_are_short(interval, label):
     assert interval_label(interval) == label
 
 
-def test_due_counts_for_user_counts_due_cards_per_course_in_one_query(
+def test_due_times_tell_the_due_cards_per_course_at_any_time_from_one_query(
     student, deck, django_assert_num_queries
 ):
     services.card_review(user=student, card=card("image"), rating=AGAIN, reviewed_at=T0)
@@ -199,7 +198,9 @@ def test_due_counts_for_user_counts_due_cards_per_course_in_one_query(
 
     other = CourseFactory()
     with django_assert_num_queries(1):
-        counts = selectors.due_counts_for_user(
-            user=student, courses=[deck.course, other], now=T0 + timedelta(hours=1)
-        )
+        times = selectors.due_times(user=student, courses=[deck.course, other])
+    counts = {
+        pk: selectors.due_count(due, now=T0 + timedelta(hours=1)) for pk, due in times.items()
+    }
     assert counts == {deck.course.pk: 1, other.pk: 0}
+    assert selectors.due_count(times[deck.course.pk], now=T0) == 0  # not due yet when rated

@@ -1,10 +1,13 @@
 """Catalog, outline, lesson and health pages: content, 404s and bounded queries."""
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.urls import reverse
 
 from courseapp.catalog.models import Lesson
+from courseapp.catalog.selectors import MAX_HITS
+from courseapp.pipeline.importer import _index_for_search
 from tests.factories import LessonFactory, ModuleFactory
 
 
@@ -151,6 +154,39 @@ def test_search_ranks_title_matches_first_on_postgres(client, demo_course):
     _index_for_search(demo_course)
     results = client.get("/search/", {"q": "ordering"}).content.decode().split("search-results")[1]
     assert results.index("Ordering things") < results.index("Welcome")
+
+
+# The visible courses' content versions, then (unless the content cache has them) the hits.
+SEARCH_QUERIES = 2
+
+
+def test_search_queries_do_not_grow_with_the_hits(client, demo_course, django_assert_num_queries):
+    def hits(query: str) -> int:
+        with django_assert_num_queries(SEARCH_QUERIES):
+            html = client.get("/search/", {"q": query}).content.decode()
+        return html.split("search-results")[1].count("<h2>")
+
+    assert hits("quokka") == 1
+    module = ModuleFactory(course=demo_course)
+    for _ in range(40):
+        LessonFactory(course=demo_course, module=module, search_text="A quokka, again.")
+    _index_for_search(demo_course)
+    demo_course.content_version += 1  # as the import does: cached searches are for the old one
+    demo_course.save()
+    assert hits("quokka") == MAX_HITS
+
+
+def test_search_results_are_cached_until_an_import_changes_a_course(
+    client, demo_course, content_root, django_assert_num_queries
+):
+    assert b"No lesson matches" in client.get("/search/", {"q": "wombat"}).content
+    with django_assert_num_queries(1):  # the content versions: the hits are cached
+        assert b"No lesson matches" in client.get("/search/", {"q": "wombat"}).content
+    welcome = content_root / "demo" / "01-first-steps" / "01-welcome.md"
+    welcome.write_text(welcome.read_text() + "\nA wombat digs.\n")
+    call_command("import_content", str(content_root), verbosity=0)
+    html = client.get("/search/", {"q": "wombat"}).content.decode()
+    assert '<a href="/courses/demo/welcome/">Welcome</a>' in html
 
 
 def test_empty_search_shows_a_hint(client, db):

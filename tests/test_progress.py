@@ -16,6 +16,7 @@ from courseapp.flashcards.services import card_review
 from courseapp.progress.models import Enrollment, LessonProgress
 from courseapp.progress.services import lesson_complete
 from courseapp.quizzes.models import Choice
+from courseapp.student_cache import student_cached, student_changed
 from tests.factories import CourseFactory, LessonFactory, ModuleFactory, UserFactory
 from tests.parallel import run_in_parallel
 
@@ -204,25 +205,116 @@ def test_dashboard_empty_state_and_login(client, student_client):
     assert "You have not started a course yet" in html and 'href="/"' in html
 
 
-def test_dashboard_and_outline_queries_do_not_grow(
-    student_client, student, django_assert_max_num_queries
+def test_a_cached_dashboard_follows_each_of_the_students_writes(
+    student_client, student, student_cache, django_capture_on_commit_callbacks
 ):
+    def after(write) -> str:
+        with django_capture_on_commit_callbacks(execute=True):
+            write()
+        return student_client.get("/dashboard/").content.decode()
+
+    assert "You have not started a course yet" in after(lambda: None)
+    assert "0 of 3 lessons" in after(lambda: student_client.post("/courses/demo/start/"))
+    html = after(lambda: student_client.get("/courses/demo/commands/"))
+    assert 'href="/courses/demo/commands/">Continue' in html
+    assert "1 of 3 lessons" in after(lambda: student_client.post("/courses/demo/welcome/complete/"))
+    uncomplete = after(lambda: student_client.post("/courses/demo/welcome/incomplete/"))
+    assert "0 of 3 lessons" in uncomplete and "Quiz accuracy, first try</dt><dd>—" in uncomplete
+    answer = {"answer": "false"}
+    html = after(
+        lambda: student_client.post("/courses/demo/questions/layers-true-false/answer/", answer)
+    )
+    assert "Quiz accuracy, first try</dt><dd>100%" in html
+    card = Flashcard.objects.get(key="image")
+    an_hour_ago = timezone.now() - timedelta(hours=1)
+    html = after(lambda: card_review(user=student, card=card, rating=1, reviewed_at=an_hour_ago))
+    assert 'Flashcards due</dt><dd><a href="/courses/demo/flashcards/">1<' in html
+    with CaptureQueriesContext(connection) as queries:
+        again = student_client.get("/dashboard/").content.decode()
+    assert _main(again) == _main(html)
+    assert len(queries) == DASHBOARD_CACHED_QUERIES
+
+
+def _main(html: str) -> str:
+    return html[html.index('<main id="main"') : html.index("</main>")]
+
+
+def test_what_was_read_while_a_write_committed_is_not_served_after_it(
+    student, student_cache, django_capture_on_commit_callbacks
+):
+    def read_racing_a_write() -> str:
+        with django_capture_on_commit_callbacks(execute=True):
+            student_changed(student.pk)  # another request's write commits meanwhile
+        return "read before the write"
+
+    assert student_cached(student.pk, "x", read_racing_a_write) == "read before the write"
+    assert student_cached(student.pk, "x", lambda: "read after it") == "read after it"
+    assert student_cached(student.pk, "x", lambda: "not read") == "read after it"
+
+
+def test_a_cached_dashboard_counts_cards_as_they_fall_due(
+    student_client, student, student_cache, monkeypatch
+):
+    student_client.get("/courses/demo/welcome/")
+    card_review(user=student, card=Flashcard.objects.get(key="image"), rating=1)  # due in a minute
+    due = 'Flashcards due</dt><dd><a href="/courses/demo/flashcards/">{}<'
+    assert due.format(0) in student_client.get("/dashboard/").content.decode()
+    later = timezone.now() + timedelta(minutes=5)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    with CaptureQueriesContext(connection) as queries:
+        assert due.format(1) in student_client.get("/dashboard/").content.decode()
+    assert len(queries) == DASHBOARD_CACHED_QUERIES  # no write: the cached due times tell
+
+
+def test_a_cached_dashboard_follows_an_import(student_client, student_cache, content_root):
+    student_client.post("/courses/demo/commands/complete/")
+    assert "1 of 3 lessons" in student_client.get("/dashboard/").content.decode()
+    (content_root / "demo" / "01-first-steps" / "01-welcome.md").unlink()
+    ordering = content_root / "demo" / "02-going-further" / "01-ordering.md"
+    ordering.write_text(
+        ordering.read_text().replace(
+            "[the beginning](../01-first-steps/01-welcome.md)", "the beginning"
+        )
+    )
+    call_command("import_content", str(content_root), stdout=io.StringIO())
+    assert "1 of 2 lessons" in student_client.get("/dashboard/").content.decode()
+
+
+# The dashboard's queries whatever the number of courses, lessons, answers and cards: the
+# session, the user and their courses; then, unless the student cache holds their standings,
+# their enrollments with progress, their answers, the lessons to continue and their cards.
+DASHBOARD_QUERIES = 7
+DASHBOARD_CACHED_QUERIES = 3
+OUTLINE_QUERIES = 9
+
+
+@pytest.mark.parametrize("cached", [False, True], ids=["uncached", "cached"])
+def test_dashboard_and_outline_queries_do_not_grow(
+    student_client, student, cached, request, django_assert_num_queries
+):
+    if cached:
+        request.getfixturevalue("student_cache")
     student_client.post("/courses/demo/welcome/complete/")
     student_client.post("/courses/demo/questions/layers-true-false/answer/", {"answer": "true"})
-    counts = {}
-    for round_ in range(2):
-        with django_assert_max_num_queries(12) as dashboard:
+    for _ in range(2):
+        with django_assert_num_queries(DASHBOARD_QUERIES):
             student_client.get("/dashboard/")
-        with django_assert_max_num_queries(12) as outline:
+        if cached:
+            with django_assert_num_queries(DASHBOARD_CACHED_QUERIES):
+                student_client.get("/dashboard/")
+        with django_assert_num_queries(OUTLINE_QUERIES):
             student_client.get("/courses/demo/")
-        counts[round_] = (len(dashboard.captured_queries), len(outline.captured_queries))
-        for _ in range(3):  # more courses, lessons and progress for the next round
-            course = CourseFactory()
-            module = ModuleFactory(course=course)
-            for _ in range(5):
-                lesson = LessonFactory(module=module, course=course)
-                lesson_complete(user=student, lesson=lesson)
-        demo = Course.objects.get(slug="demo")
-        for _ in range(10):
-            LessonFactory(module=ModuleFactory(course=demo), course=demo)
-    assert counts[0] == counts[1]
+        _grow(student)
+
+
+def _grow(student) -> None:
+    """Four more courses of five completed lessons, ten more lessons in the demo course."""
+    for _ in range(4):
+        course = CourseFactory()
+        module = ModuleFactory(course=course)
+        for _ in range(5):
+            lesson = LessonFactory(module=module, course=course)
+            lesson_complete(user=student, lesson=lesson)
+    demo = Course.objects.get(slug="demo")
+    for _ in range(10):
+        LessonFactory(module=ModuleFactory(course=demo), course=demo)

@@ -342,21 +342,21 @@ def test_only_the_course_staff_may_resolve(client, student_client, staff_client,
 
 
 def test_the_insights_page_reads_reports_in_a_fixed_number_of_queries(
-    instructor_client, reports, django_assert_max_num_queries
+    instructor_client, reports, django_assert_num_queries
 ):
     from django.core.cache import cache
 
-    def count() -> int:
+    def count() -> None:
         cache.clear()
-        with django_assert_max_num_queries(18) as queries:
+        # The page and its statistics (see tests/test_insights.py), whatever the reports.
+        with django_assert_num_queries(15):
             assert instructor_client.get("/insights/demo/").status_code == 200
-        return len(queries.captured_queries)
 
-    before = count()
+    count()
     for student in UserFactory.create_batch(5):
         for key in ("lifecycle-order", "true-statements", "layers-true-false"):
             report(student, key, "other", f"note by {student.username}")
-    assert count() == before
+    count()
 
 
 def test_the_lesson_page_reads_the_students_reports_in_one_query(

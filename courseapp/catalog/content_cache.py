@@ -10,6 +10,7 @@ the shared cache (Redis, or memory again without it): a copy there is never stal
 reading it costs neither a round trip nor unpickling.
 """
 
+import hashlib
 import secrets
 import threading
 from collections import OrderedDict
@@ -66,7 +67,25 @@ def course_content[T](course: Course, name: str, read: Callable[[], T]) -> T:
 def course_contents[T](course: Course, reads: dict[str, Callable[[], T]]) -> dict[str, T]:
     """Several pieces at once, by name: one round trip to the cache for all of them, and one
     more to keep those that had to be read."""
-    keys = {name: f"course:{course.pk}:v{course.content_version}:{name}" for name in reads}
+    prefix = f"course:{course.pk}:v{course.content_version}"
+    return _cached({name: f"{prefix}:{name}" for name in reads}, reads)
+
+
+def catalog_content[T](courses: Iterable[Course], name: str, read: Callable[[], T]) -> T:
+    """What `read` returns for these courses together (the visible catalog, for a search) as of
+    their content versions: another course, or a new version of one, is another key."""
+    return _cached({name: f"catalog:{content_versions(courses)}:{name}"}, {name: read})[name]
+
+
+def content_versions(courses: Iterable[Course]) -> str:
+    """A short name for these courses at their content versions, for a key."""
+    versions = ",".join(f"{course.pk}v{course.content_version}" for course in courses)
+    return hashlib.blake2b(versions.encode(), digest_size=8).hexdigest()
+
+
+def _cached[T](keys: dict[str, str], reads: dict[str, Callable[[], T]]) -> dict[str, T]:
+    """The value of each name's key: from this process's memory, else the shared cache, else
+    read (and kept in both)."""
     found = memory.get_many(keys.values())
     if len(found) < len(keys):
         shared = caches[CONTENT_CACHE].get_many([key for key in keys.values() if key not in found])

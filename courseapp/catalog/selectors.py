@@ -1,5 +1,6 @@
 """Reads of the catalog that views share; each runs a fixed number of queries."""
 
+import hashlib
 import html
 import re
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ from django.db.models import (
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from courseapp.catalog.content_cache import catalog_content
 from courseapp.catalog.models import Course, Lesson, Module, published_lessons, visible_courses
 
 type Reader = AbstractBaseUser | AnonymousUser
@@ -151,9 +153,13 @@ def _link(row: tuple[str, str] | None) -> LessonLink | None:
     return LessonLink(*row) if row else None
 
 
-@dataclass
+@dataclass(frozen=True)
 class SearchHit:
-    lesson: Lesson
+    course_slug: str
+    course_title: str
+    module_title: str
+    slug: str
+    title: str
     snippet_html: str
 
 
@@ -161,24 +167,28 @@ class SearchHit:
 START, STOP = "\x02", "\x03"
 MAX_HITS = 30
 MAX_QUERY_LENGTH = 200
+HIT_FIELDS = ("course__slug", "course__title", "module__title", "slug", "title")
 
 
-def search_lessons(query: str) -> list[SearchHit]:
-    """Published lessons of visible courses matching `query`, best first, with a snippet."""
+def search_lessons(query: str) -> tuple[SearchHit, ...]:
+    """Published lessons of visible courses matching `query`, best first, with a snippet; from
+    the content cache while no visible course changes (one query then)."""
     query = query.strip()[:MAX_QUERY_LENGTH]
     if not query:
-        return []
-    lessons = (
-        Lesson.objects.published()
-        .filter(visible_courses("course"))
-        .select_related("course", "module")
-    )
+        return ()
+    courses = Course.objects.visible().only("content_version")
+    name = "search:" + hashlib.blake2b(query.encode(), digest_size=16).hexdigest()
+    return catalog_content(courses, name, lambda: _search(query))
+
+
+def _search(query: str) -> tuple[SearchHit, ...]:
+    lessons = Lesson.objects.published().filter(visible_courses("course"))
     if connection.vendor == "postgresql":
         return _search_postgres(lessons, query)
     return _search_substring(lessons, query)
 
 
-def _search_postgres(lessons: QuerySet[Lesson], query: str) -> list[SearchHit]:
+def _search_postgres(lessons: QuerySet[Lesson], query: str) -> tuple[SearchHit, ...]:
     search = SearchQuery(query, search_type="websearch", config="english")
     hits = (
         lessons.filter(search_vector=search)
@@ -196,23 +206,24 @@ def _search_postgres(lessons: QuerySet[Lesson], query: str) -> list[SearchHit]:
                 fragment_delimiter=" … ",
             ),
         )
-        .order_by("-rank", "sequence")[:MAX_HITS]
+        .order_by("-rank", "sequence")
+        .values_list(*HIT_FIELDS, "snippet")[:MAX_HITS]
     )
-    return [SearchHit(hit, _mark(hit.snippet)) for hit in hits]
+    return tuple(SearchHit(*fields, _mark(snippet)) for *fields, snippet in hits)
 
 
-def _search_substring(lessons: QuerySet[Lesson], query: str) -> list[SearchHit]:
+def _search_substring(lessons: QuerySet[Lesson], query: str) -> tuple[SearchHit, ...]:
     hits = lessons.filter(Q(title__icontains=query) | Q(search_text__icontains=query))
     results = []
-    for hit in hits.order_by("course__order", "sequence")[:MAX_HITS]:
-        position = hit.search_text.lower().find(query.lower())
+    for *fields, text, summary in hits.order_by("course__order", "sequence").values_list(
+        *HIT_FIELDS, "search_text", "summary"
+    )[:MAX_HITS]:
+        position = text.lower().find(query.lower())
         start = max(0, position - 100)
-        excerpt = (
-            hit.search_text[start : position + len(query) + 100] if position >= 0 else hit.summary
-        )
+        excerpt = text[start : position + len(query) + 100] if position >= 0 else summary
         marked = re.sub(re.escape(query), lambda m: f"{START}{m[0]}{STOP}", excerpt, flags=re.I)
-        results.append(SearchHit(hit, _mark(("… " if start else "") + marked)))
-    return results
+        results.append(SearchHit(*fields, _mark(("… " if start else "") + marked)))
+    return tuple(results)
 
 
 def _mark(snippet: str) -> str:

@@ -1,6 +1,7 @@
 """Reads of the flashcards app that views share; each runs a fixed number of queries."""
 
-from collections.abc import Iterable
+from bisect import bisect_right
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -82,28 +83,26 @@ def deck_cards(deck: Deck) -> list[Flashcard]:
     return list(deck.cards.current())
 
 
-def due_counts_for_user(
-    *, user: AbstractBaseUser, courses: Iterable[Course], now: datetime | None = None
-) -> dict[int, int]:
-    """{course id: cards due now} for the given courses, every course present (1 query)."""
-    course_ids = [course.pk for course in courses]
-    counts = dict.fromkeys(course_ids, 0)
-    if not user.is_authenticated or not course_ids:
-        return counts
-    rows = (
-        CardState.objects.filter(
-            current_content("card"),
-            current_content("card__deck"),
-            user=user,
-            due__lte=now or timezone.now(),
-            card__deck__course__in=course_ids,
-        )
-        .values_list("card__deck__course_id")
-        .annotate(count=Count("pk"))
-        .order_by()
+def due_times(
+    *, user: AbstractBaseUser, courses: Iterable[Course]
+) -> dict[int, tuple[datetime, ...]]:
+    """{course id: when each of the user's cards there falls due, soonest first}, every course
+    present (1 query): `due_count` counts the cards due at any later moment from them."""
+    times: dict[int, list[datetime]] = {course.pk: [] for course in courses}
+    states = CardState.objects.filter(
+        current_content("card"),
+        current_content("card__deck"),
+        user=user,
+        card__deck__course__in=list(times),
     )
-    counts.update(dict(rows))
-    return counts
+    for course_id, due in states.order_by("due").values_list("card__deck__course_id", "due"):
+        times[course_id].append(due)
+    return {course_id: tuple(due) for course_id, due in times.items()}
+
+
+def due_count(times: Sequence[datetime], *, now: datetime | None = None) -> int:
+    """How many of these due times (soonest first, from `due_times`) have come by `now`."""
+    return bisect_right(times, now or timezone.now())
 
 
 def course_flashcards_due(

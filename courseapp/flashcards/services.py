@@ -9,6 +9,7 @@ from fsrs import Rating
 
 from courseapp.flashcards.models import CardState, Flashcard, FlashcardSettings, Review
 from courseapp.flashcards.scheduling import apply_review, state_version, utc
+from courseapp.student_cache import student_changed
 
 # Longer than this between showing a card and rating it is a break, not thinking time.
 MAX_DURATION_MS = 60 * 60 * 1000
@@ -54,6 +55,7 @@ def card_review(
     )
     review.full_clean(exclude=["user", "card"], validate_constraints=False)
     review.save()
+    student_changed(user.pk)
     return state
 
 

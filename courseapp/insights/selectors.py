@@ -40,6 +40,7 @@ from courseapp.catalog.selectors import is_course_staff
 from courseapp.insights import charts
 from courseapp.progress.models import Enrollment, LessonProgress
 from courseapp.quizzes.models import Attempt, Choice, Question, QuestionReport
+from courseapp.student_cache import students_cached
 
 ACTIVE_DAYS = 7
 # Thresholds for flagging a question (Moodle's guidance: facility under 20% is very hard).
@@ -223,6 +224,17 @@ def lesson_funnel(course: Course) -> tuple[FunnelStep, ...]:
 
 
 @dataclass(frozen=True)
+class StudentStanding:
+    """A student's numbers in a course, from their own records and the course's content: the
+    student cache keeps them until the student writes again or the course is imported."""
+
+    completed: int
+    last_activity: datetime
+    attempted: int
+    first_correct: int
+
+
+@dataclass(frozen=True)
 class StudentRow:
     user: object
     completed: int
@@ -239,32 +251,24 @@ class StudentRow:
     def accuracy(self) -> int | None:
         return round(100 * self.first_correct / self.attempted) if self.attempted else None
 
+    @property
+    def last_active(self) -> str:
+        """The last activity to the minute, as the `date` filter would show it at a fraction
+        of its cost per row."""
+        return timezone.localtime(self.last_activity).strftime("%Y-%m-%d %H:%M")
+
 
 def student_rows(course: Course, *, search: str = "", sort: str = "name") -> QuerySet[Enrollment]:
-    """Enrolled students with completed lessons and last activity (see `student_table` for
-    their answers).
+    """Enrolled students matching `search`, in the order of `sort` (see `student_table` for
+    their numbers). A sort by a number computes it for every student, in the database, as
+    the sort key alone.
 
     `sort` is a key of SORTS, with a leading "-" for descending; unknown keys sort by name.
     """
-    progress = LessonProgress.objects.filter(user=OuterRef("user"), course=course)
-    attempts = Attempt.objects.filter(user=OuterRef("user"), question__course=course)
     rows = (
         Enrollment.objects.filter(course=course)
         .select_related("user")
         .only("started_at", "user__username", "user__first_name", "user__last_name")
-        .annotate(
-            completed=_completed(course),
-            last_activity=Greatest(
-                Coalesce(
-                    Subquery(progress.order_by("-last_viewed_at").values("last_viewed_at")[:1]),
-                    F("started_at"),
-                ),
-                Coalesce(
-                    Subquery(attempts.order_by("-created_at").values("created_at")[:1]),
-                    F("started_at"),
-                ),
-            ),
-        )
     )
     for term in search.split():
         rows = rows.filter(
@@ -274,17 +278,9 @@ def student_rows(course: Course, *, search: str = "", sort: str = "name") -> Que
         )
     key = sort.removeprefix("-")
     order = SORTS.get(key, SORTS["name"])
-    if key == "accuracy":
-        # One subquery as the sort key: the database sorts first, then computes the shown columns
-        # for the page only.
-        score = Case(When(correct=True, then=Value(1.0)), default=Value(0.0))
-        mine = _course_first_attempts(course).filter(user=OuterRef("user"))
-        rows = rows.annotate(
-            accuracy=Subquery(
-                mine.annotate(mean=Func(score, function="AVG")).values("mean"),
-                output_field=FloatField(),
-            )
-        )
+    if key in SORT_KEYS:
+        name, column = SORT_KEYS[key]
+        rows = rows.annotate(**{name: column(course)})
     if sort.startswith("-") and key in SORTS:
         order = [expression.copy() for expression in order]
         for expression in order[:1]:
@@ -295,27 +291,82 @@ def student_rows(course: Course, *, search: str = "", sort: str = "name") -> Que
 def student_table(
     course: Course, *, enrollments: Sequence[Enrollment], lessons: int
 ) -> list[StudentRow]:
-    """Rows for these enrollments (a page of `student_rows`), their first answers counted in
-    one grouped query."""
+    """Rows for these enrollments (a page of `student_rows`): each student's standing from the
+    student cache, those it does not hold computed together (`student_standings`)."""
+    standings = students_cached(
+        [enrollment.user_id for enrollment in enrollments],
+        f"insights:{course.pk}v{course.content_version}",
+        lambda user_ids: student_standings(course, user_ids),
+    )
+    rows = []
+    for enrollment in enrollments:
+        standing = standings[enrollment.user_id]
+        rows.append(
+            StudentRow(
+                user=enrollment.user,
+                completed=standing.completed,
+                lessons=lessons,
+                attempted=standing.attempted,
+                first_correct=standing.first_correct,
+                last_activity=standing.last_activity,
+            )
+        )
+    return rows
+
+
+def student_standings(course: Course, user_ids: Sequence[int]) -> dict[int, StudentStanding]:
+    """{user id: standing} for these enrolled students: their completed lessons and last
+    activity in one query, their first answers counted in one grouped query."""
     counts = {
         user_id: (attempted, correct)
         for user_id, attempted, correct in _course_first_attempts(course)
-        .filter(user__in=[enrollment.user_id for enrollment in enrollments])
+        .filter(user__in=user_ids)
         .values("user_id")
-        .annotate(attempted=Count("pk"), correct=Count("pk", filter=Q(correct=True)))
+        # A column of the first answers' index, not the id: the index alone answers.
+        .annotate(attempted=Count("question"), correct=Count("question", filter=Q(correct=True)))
         .values_list("user_id", "attempted", "correct")
     }
-    return [
-        StudentRow(
-            user=enrollment.user,
-            completed=enrollment.completed,
-            lessons=lessons,
-            attempted=counts.get(enrollment.user_id, (0, 0))[0],
-            first_correct=counts.get(enrollment.user_id, (0, 0))[1],
-            last_activity=enrollment.last_activity,
+    return {
+        user_id: StudentStanding(completed, last_activity, *counts.get(user_id, (0, 0)))
+        for user_id, completed, last_activity in Enrollment.objects.filter(
+            course=course, user__in=user_ids
         )
-        for enrollment in enrollments
-    ]
+        .annotate(completed=_completed(course), last_activity=_last_activity(course))
+        .values_list("user_id", "completed", "last_activity")
+    }
+
+
+def _last_activity(course: Course) -> Greatest:
+    """When the student last viewed a lesson or answered a question of the course (or enrolled)."""
+    progress = LessonProgress.objects.filter(user=OuterRef("user"), course=course)
+    attempts = Attempt.objects.filter(user=OuterRef("user"), question__course=course)
+    return Greatest(
+        Coalesce(
+            Subquery(progress.order_by("-last_viewed_at").values("last_viewed_at")[:1]),
+            F("started_at"),
+        ),
+        Coalesce(
+            Subquery(attempts.order_by("-created_at").values("created_at")[:1]),
+            F("started_at"),
+        ),
+    )
+
+
+def _first_answer_accuracy(course: Course) -> Subquery:
+    """The share of the student's first answers that are correct, as one subquery."""
+    score = Case(When(correct=True, then=Value(1.0)), default=Value(0.0))
+    mine = _course_first_attempts(course).filter(user=OuterRef("user"))
+    return Subquery(
+        mine.annotate(mean=Func(score, function="AVG")).values("mean"), output_field=FloatField()
+    )
+
+
+# The sorts by a number: the name of that number and how the database computes it.
+SORT_KEYS = {
+    "progress": ("completed", _completed),
+    "activity": ("last_activity", _last_activity),
+    "accuracy": ("accuracy", _first_answer_accuracy),
+}
 
 
 def _course_first_attempts(course: Course) -> QuerySet[Attempt]:
@@ -629,34 +680,47 @@ class ReportedQuestion:
 
 def reported_questions(course: Course) -> list[ReportedQuestion]:
     """The course's current questions with open reports, the most reported first (then in
-    course order), each with its open reports: two queries."""
-    questions = list(
-        Question.objects.current()
-        .filter(course=course)
-        .annotate(open_reports=Count("reports", filter=Q(reports__resolved_at__isnull=True)))
-        .filter(open_reports__gt=0)
-        .select_related("lesson")
-        .only("key", "source_line", "lesson__title", "lesson__slug", "lesson__source_path")
-        .order_by("-open_reports", "lesson__sequence", "position")[:MAX_REPORTED_QUESTIONS]
-    )
-    reports: dict[int, list[QuestionReport]] = defaultdict(list)
+    course order), each with its open reports, newest first: one query of the open reports."""
+    by_question: dict[int, list[QuestionReport]] = defaultdict(list)
     for report in (
         QuestionReport.objects.open()
-        .filter(question__in=[question.pk for question in questions])
-        .select_related("user")
-        .only("question_id", "reason", "note", "created_at", "user__username")
-    ):
-        reports[report.question_id].append(report)
-    return [
-        ReportedQuestion(
-            key=question.key,
-            lesson_title=question.lesson.title,
-            lesson_slug=question.lesson.slug,
-            source=f"{course.slug}/{question.lesson.source_path}:{question.source_line}",
-            reports=tuple(reports[question.pk]),
+        .filter(current_content("question"), question__course=course)
+        .select_related("question__lesson", "user")
+        .only(
+            "reason",
+            "note",
+            "created_at",
+            "user__username",
+            "question__key",
+            "question__position",
+            "question__source_line",
+            "question__lesson__title",
+            "question__lesson__slug",
+            "question__lesson__source_path",
+            "question__lesson__sequence",
         )
-        for question in questions
-    ]
+    ):
+        by_question[report.question_id].append(report)
+    most_reported = sorted(
+        by_question.values(),
+        key=lambda reports: (
+            -len(reports),
+            reports[0].question.lesson.sequence,
+            reports[0].question.position,
+        ),
+    )
+    return [_reported(course, reports) for reports in most_reported[:MAX_REPORTED_QUESTIONS]]
+
+
+def _reported(course: Course, reports: list[QuestionReport]) -> ReportedQuestion:
+    question = reports[0].question
+    return ReportedQuestion(
+        key=question.key,
+        lesson_title=question.lesson.title,
+        lesson_slug=question.lesson.slug,
+        source=f"{course.slug}/{question.lesson.source_path}:{question.source_line}",
+        reports=tuple(reports),
+    )
 
 
 def course_question_get(course: Course, *, key: str) -> Question:

@@ -8,11 +8,12 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Count, Exists, IntegerField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
+from django.utils import timezone
 
-from courseapp.catalog.content_cache import course_content
-from courseapp.catalog.models import Course, Lesson, current_content, visible_courses
-from courseapp.catalog.selectors import LessonData, is_course_staff, lesson_data
-from courseapp.flashcards.selectors import due_counts_for_user
+from courseapp.catalog.content_cache import content_versions, course_content
+from courseapp.catalog.models import Course, Lesson, current_content
+from courseapp.catalog.selectors import LessonData, LessonLink, is_course_staff, lesson_data
+from courseapp.flashcards.selectors import due_count, due_times
 from courseapp.markup.markdown import QUIZ_MARKER_RE
 from courseapp.progress.models import Enrollment, LessonProgress
 from courseapp.progress.selectors import CourseProgress
@@ -25,6 +26,7 @@ from courseapp.quizzes.selectors import (
     question_for_preview,
     question_views,
 )
+from courseapp.student_cache import student_cached
 
 
 @dataclass(frozen=True)
@@ -118,16 +120,19 @@ def _published_or_preview[T](
         return preview(), True
 
 
-@dataclass
-class DashboardCourse:
-    course: Course
+@dataclass(frozen=True)
+class CourseStanding:
+    """Where a student stands in one course, from their own records and the course's content:
+    the student cache keeps it until they write again or the course is imported."""
+
+    course_id: int
     progress: CourseProgress
     attempted: int
     first_try_correct: int
     solved: int
     last_activity: datetime
-    continue_lesson: Lesson | None
-    flashcards_due: int = 0
+    continue_lesson: LessonLink | None
+    card_due_times: tuple[datetime, ...]  # so cards that fall due later are counted then
 
     @property
     def first_try_accuracy(self) -> int | None:
@@ -138,13 +143,44 @@ class DashboardCourse:
         return round(100 * self.solved / self.attempted) if self.attempted else None
 
 
+@dataclass(frozen=True)
+class DashboardCourse:
+    course: Course
+    standing: CourseStanding
+    flashcards_due: int
+
+
 def dashboard_courses(user: AbstractBaseUser) -> list[DashboardCourse]:
-    """The student's courses with progress, accuracy, last activity and where to continue."""
+    """The student's courses, most recently active first, with progress, accuracy, last
+    activity, where to continue and the flashcards due now: one query while the student cache
+    holds their standings (see `course_standings`)."""
+    courses = {
+        course.pk: course
+        for course in Course.objects.visible()
+        .filter(enrollments__user=user)
+        .only("slug", "title", "content_version")
+    }
+    standings = student_cached(
+        user.pk,
+        f"dashboard:{content_versions(courses.values())}",
+        lambda: course_standings(user, list(courses.values())),
+    )
+    now = timezone.now()
+    return [
+        DashboardCourse(
+            courses[standing.course_id], standing, due_count(standing.card_due_times, now=now)
+        )
+        for standing in standings
+    ]
+
+
+def course_standings(user: AbstractBaseUser, courses: list[Course]) -> tuple[CourseStanding, ...]:
+    """Where the student stands in each of these courses (they are enrolled in them), most
+    recently active first: four queries, whatever the number of courses."""
     published = Lesson.objects.published().filter(course=OuterRef("course"))
     mine = LessonProgress.objects.filter(user=user, course=OuterRef("course"))
     enrollments = list(
-        Enrollment.objects.filter(visible_courses("course"), user=user)
-        .select_related("course")
+        Enrollment.objects.filter(user=user, course__in=courses)
         .annotate(
             total=_count(published),
             completed=_count(
@@ -170,31 +206,33 @@ def dashboard_courses(user: AbstractBaseUser) -> list[DashboardCourse]:
         )
         .order_by("-last_activity", "-started_at")
     )
-    accuracy = _accuracy(user, [e.course_id for e in enrollments])
-    due = due_counts_for_user(user=user, courses=[e.course for e in enrollments])
+    accuracy = _accuracy(user, [enrollment.course_id for enrollment in enrollments])
+    cards = due_times(user=user, courses=courses)
     lesson_ids = {e.last_incomplete_id or e.next_unfinished_id for e in enrollments} - {None}
-    lessons = (
-        Lesson.objects.only("slug", "title", "course_id").in_bulk(lesson_ids) if lesson_ids else {}
-    )
-    result = []
+    links = {
+        pk: LessonLink(slug, title)
+        for pk, slug, title in Lesson.objects.filter(pk__in=lesson_ids)
+        .order_by()
+        .values_list("pk", "slug", "title")
+    }
+    standings = []
     for enrollment in enrollments:
         stats = accuracy.get(enrollment.course_id, {})
-        lesson = lessons.get(enrollment.last_incomplete_id or enrollment.next_unfinished_id)
-        if lesson:
-            lesson.course = enrollment.course
-        result.append(
-            DashboardCourse(
-                course=enrollment.course,
+        standings.append(
+            CourseStanding(
+                course_id=enrollment.course_id,
                 progress=CourseProgress(enrollment.completed, enrollment.total),
                 attempted=stats.get("attempted", 0),
                 first_try_correct=stats.get("first_ok", 0),
                 solved=stats.get("solved", 0),
                 last_activity=enrollment.last_activity or enrollment.started_at,
-                continue_lesson=lesson,
-                flashcards_due=due[enrollment.course_id],
+                continue_lesson=links.get(
+                    enrollment.last_incomplete_id or enrollment.next_unfinished_id
+                ),
+                card_due_times=cards[enrollment.course_id],
             )
         )
-    return result
+    return tuple(standings)
 
 
 def _count(queryset: QuerySet) -> Coalesce:

@@ -9,11 +9,14 @@ from django.utils import timezone
 from courseapp.catalog.models import Course, Lesson
 from courseapp.progress.models import Enrollment, LessonProgress
 from courseapp.quizzes.models import Attempt
+from courseapp.student_cache import student_changed
 
 
 def course_enroll(*, user: AbstractBaseUser, course: Course) -> Enrollment:
     """Enroll once; repeated or parallel calls return the same row."""
-    enrollment, _ = Enrollment.objects.get_or_create(user=user, course=course)
+    enrollment, created = Enrollment.objects.get_or_create(user=user, course=course)
+    if created:
+        student_changed(user.pk)
     return enrollment
 
 
@@ -41,6 +44,7 @@ def lesson_view_record(*, user: AbstractBaseUser, lesson: Lesson) -> LessonProgr
     Enrollment.objects.bulk_create(
         [Enrollment(user=user, course_id=lesson.course_id, started_at=now)], ignore_conflicts=True
     )
+    student_changed(user.pk)
     return LessonProgress.objects.get(user=user, lesson=lesson)
 
 
@@ -54,6 +58,7 @@ def lesson_complete(*, user: AbstractBaseUser, lesson: Lesson) -> LessonProgress
     )
     progress.refresh_from_db(fields=["completed_at"])
     course_enroll(user=user, course=lesson.course)
+    student_changed(user.pk)
     return progress
 
 
@@ -62,6 +67,7 @@ def lesson_uncomplete(*, user: AbstractBaseUser, lesson: Lesson) -> LessonProgre
     progress, _ = _progress(user, lesson, timezone.now())
     LessonProgress.objects.filter(pk=progress.pk).update(completed_at=None)
     progress.completed_at = None
+    student_changed(user.pk)
     return progress
 
 

@@ -107,6 +107,12 @@ class Attempt(models.Model):
             models.Index(fields=["user", "question", "-created_at"]),
             # A student's latest activity in a course: their attempts, newest first.
             models.Index(fields=["user", "-created_at"], name="attempt_user_recent"),
+            # Students' first answers and which were right, counted from the index alone.
+            models.Index(
+                fields=["user", "question", "correct"],
+                condition=models.Q(first=True),
+                name="attempt_first_answers",
+            ),
         ]
         constraints = [
             # Also the index that counts a student's first answers.

@@ -11,6 +11,7 @@ from django.utils import timezone
 from courseapp.quizzes.models import Attempt, Question, QuestionReport
 from courseapp.quizzes.selectors import QuestionData
 from courseapp.quizzes.types import Grade
+from courseapp.student_cache import student_changed
 
 # The caller passes rows it just loaded; re-checking that they exist costs a query each. The one
 # constraint (a single first answer) is the database's to enforce, under parallel requests too.
@@ -58,6 +59,7 @@ def attempt_submit(
     recorded = _attempt_save(attempt)
     if recorded is not attempt:
         return _result_of(recorded)
+    student_changed(user.pk)
     solved_before = before["correct"] > 0
     return AttemptResult(
         attempt=attempt,
@@ -121,6 +123,7 @@ def attempt_reveal(*, user: AbstractBaseUser, question: QuestionData) -> Attempt
     attempt = attempt_reveal_preview(user=user, question=question)
     attempt.full_clean(exclude=LOADED_RELATIONS, validate_constraints=False)
     attempt.save()
+    student_changed(user.pk)
     return attempt
 
 
