@@ -44,6 +44,20 @@ def test_viewing_a_lesson_again_at_once_writes_nothing(student_client, student):
     assert writes == []
 
 
+def test_a_later_visit_updates_its_time_and_nothing_else(student_client, student):
+    student_client.get("/courses/demo/welcome/")
+    LessonProgress.objects.update(last_viewed_at=timezone.now() - timedelta(minutes=3))
+    with CaptureQueriesContext(connection) as queries:
+        assert student_client.get("/courses/demo/welcome/").status_code == 200
+    statements = [q["sql"].split()[0] for q in queries]
+    writes = [q["sql"] for q in queries if q["sql"].split()[0] in {"INSERT", "UPDATE", "DELETE"}]
+    assert len(writes) == 2, writes
+    assert writes[0].startswith('UPDATE "progress_lessonprogress" SET "last_viewed_at"')
+    assert writes[1].startswith('INSERT INTO "progress_enrollment"') and "DO NOTHING" in writes[1]
+    assert statements.count("SAVEPOINT") <= 1, "one transaction for both"
+    assert not any("progress_lessonprogress" in q["sql"] and "INSERT" in q["sql"] for q in queries)
+
+
 def test_anonymous_views_record_nothing(client):
     html = client.get("/courses/demo/welcome/").content.decode()
     assert "to keep track of your progress" in html

@@ -28,24 +28,35 @@ VISIT_REFRESH = timedelta(minutes=2)
 def lesson_view_record(*, user: AbstractBaseUser, lesson: Lesson) -> LessonProgress:
     """Note that the student opened the lesson (and so started its course).
 
-    One read when they viewed it a moment ago; otherwise two upserts, so parallel first views
-    can neither fail nor duplicate rows.
+    One read when they viewed it a moment ago. Otherwise one transaction (one commit): on a
+    later visit an update of the visit's time, on the first an upsert, so parallel first views
+    can neither fail nor duplicate rows; and the enrollment, inserted unless it exists.
     """
     now = timezone.now()
     progress = LessonProgress.objects.filter(user=user, lesson=lesson).first()
     if progress and now - progress.last_viewed_at < VISIT_REFRESH:
         return progress
-    LessonProgress.objects.bulk_create(
-        [LessonProgress(user=user, lesson=lesson, course_id=lesson.course_id, last_viewed_at=now)],
-        update_conflicts=True,
-        unique_fields=["user", "lesson"],
-        update_fields=["last_viewed_at"],
-    )
-    Enrollment.objects.bulk_create(
-        [Enrollment(user=user, course_id=lesson.course_id, started_at=now)], ignore_conflicts=True
-    )
-    student_changed(user.pk)
-    return LessonProgress.objects.get(user=user, lesson=lesson)
+    with transaction.atomic():
+        if progress:
+            LessonProgress.objects.filter(pk=progress.pk).update(last_viewed_at=now)
+            progress.last_viewed_at = now
+        else:
+            LessonProgress.objects.bulk_create(
+                [
+                    LessonProgress(
+                        user=user, lesson=lesson, course_id=lesson.course_id, last_viewed_at=now
+                    )
+                ],
+                update_conflicts=True,
+                unique_fields=["user", "lesson"],
+                update_fields=["last_viewed_at"],
+            )
+        Enrollment.objects.bulk_create(
+            [Enrollment(user=user, course_id=lesson.course_id, started_at=now)],
+            ignore_conflicts=True,
+        )
+        student_changed(user.pk)
+    return progress or LessonProgress.objects.get(user=user, lesson=lesson)
 
 
 @transaction.atomic
