@@ -225,7 +225,12 @@ def report_render(result: dict) -> str:
             f"| {g['goal']} | {g['target']} | {g['measured']} | {'met' if g['met'] else 'missed'} |"
             for g in result["goals"]
         ),
-        "baseline_first": result["baseline_requests_per_second"]["first"],
-        "baseline_last": result["baseline_requests_per_second"]["last"],
+        "baseline_rows": "\n".join(
+            f"| {label} | {baseline['first']:.0f} | {baseline['last']:.0f} |"
+            for label, baseline in (
+                (label, result["passes"][key]["baseline_requests_per_second"])
+                for key, label in PASSES.items()
+            )
+        ),
     }
     return REPORT_TEMPLATE.read_text().format(**values)

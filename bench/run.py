@@ -24,8 +24,8 @@ from collections.abc import Iterator
 from dataclasses import asdict
 
 from bench.database import DEFAULT_DATABASE, database_drop, database_recreate
-from bench.exam import WINDOW_SECONDS, ExamMeasure, exam_measure
-from bench.load import Measure, load_measure
+from bench.exam import WINDOW_SECONDS, exam_measure
+from bench.load import load_measure
 from bench.pipeline import pipeline_measure
 from bench.redis_database import redis_flush, redis_keys, redis_url, redis_version
 from bench.report import GOALS, PASSES, REPORT, RESULTS, machine, report_write, table_print
@@ -86,23 +86,18 @@ def measure_all(size: Size, env: dict, redis: str, *, smoke: bool) -> int:
     exams = prepare.exam_starts(size.exam_students, passes=len(PASSES))
     queries = {s.name: prepare.queries_per_request(s) for s in (baseline, *pages)}
     with prepare.redis_configured(redis):
-        redis_queries = {s.name: prepare.queries_per_request(s) for s in pages}
+        redis_queries = {s.name: prepare.queries_per_request(s) for s in (baseline, *pages)}
 
     step("Pass 1 of 2: caches and sessions in each process")
     with gunicorn(env) as base_url:
-        opening = load_measure(baseline, base_url, size, queries[baseline.name])
-        per_process, per_process_exam = pass_measure(pages, exams[0], base_url, size, queries)
+        per_process = pass_measure(baseline, pages, exams[0], base_url, size, queries)
     step("Pass 2 of 2: caches and sessions in Redis")
     redis_flush(redis)
     with gunicorn({**env, "REDIS_URL": redis}) as base_url:
-        in_redis, redis_exam = pass_measure(pages, exams[1], base_url, size, redis_queries)
-        closing = load_measure(baseline, base_url, size, queries[baseline.name])
+        in_redis = pass_measure(baseline, pages, exams[1], base_url, size, redis_queries)
     if not redis_keys(redis):
         raise BenchError("the Redis pass's server stored nothing in Redis: REDIS_URL went unused")
 
-    mean = (opening.requests_per_second + closing.requests_per_second) / 2
-    for measure in (opening, closing, *per_process, *in_redis):
-        measure.ratio = measure.requests_per_second / mean
     result = {
         "machine": {**machine(), "redis": redis_version(redis)},
         "dataset": {**seeded, "generated_lessons": size.lessons},
@@ -112,17 +107,7 @@ def measure_all(size: Size, env: dict, redis: str, *, smoke: bool) -> int:
             "exam_students": size.exam_students,
             "exam_window_seconds": WINDOW_SECONDS,
         },
-        "baseline_requests_per_second": {
-            "first": opening.requests_per_second,
-            "last": closing.requests_per_second,
-        },
-        "passes": {
-            "per_process": {
-                "scenarios": [asdict(m) for m in (opening, *per_process)],
-                "exam_start": asdict(per_process_exam),
-            },
-            "redis": {"scenarios": [asdict(m) for m in in_redis], "exam_start": asdict(redis_exam)},
-        },
+        "passes": {"per_process": per_process, "redis": in_redis},
         "pipeline": pipeline,
     }
     return result_report(result, smoke=smoke)
@@ -145,11 +130,32 @@ def result_report(result: dict, *, smoke: bool) -> int:
 
 
 def pass_measure(
-    pages: list[Scenario], exam: ExamStart, base_url: str, size: Size, queries: dict[str, int]
-) -> tuple[list[Measure], ExamMeasure]:
-    """Every scenario but the baseline, then the exam start, against the server at `base_url`."""
+    baseline: Scenario,
+    pages: list[Scenario],
+    exam: ExamStart,
+    base_url: str,
+    size: Size,
+    queries: dict[str, int],
+) -> dict:
+    """The baseline, every other scenario, the exam start and the baseline again, against the
+    server at `base_url`; each ratio is to the mean of this pass's two baseline figures, so a
+    machine that slows down or speeds up between the passes does not tilt one against the
+    other."""
+    opening = load_measure(baseline, base_url, size, queries[baseline.name])
     measures = [load_measure(s, base_url, size, queries[s.name]) for s in pages]
-    return measures, exam_measure(base_url, exam)
+    exam_start = exam_measure(base_url, exam)
+    closing = load_measure(baseline, base_url, size, queries[baseline.name])
+    mean = (opening.requests_per_second + closing.requests_per_second) / 2
+    for measure in (opening, *measures):
+        measure.ratio = measure.requests_per_second / mean
+    return {
+        "scenarios": [asdict(m) for m in (opening, *measures)],
+        "exam_start": asdict(exam_start),
+        "baseline_requests_per_second": {
+            "first": opening.requests_per_second,
+            "last": closing.requests_per_second,
+        },
+    }
 
 
 def failures(result: dict) -> Iterator[str]:
