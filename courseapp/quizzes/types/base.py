@@ -3,8 +3,9 @@
 A type parses and validates its part of a `quiz` fence, reads the submitted form into the value
 stored on an Attempt, grades it, and describes an answer in words for the insights and the CSV.
 Its template (`quizzes/types/<name>.html` unless the type names another) holds partials:
-`input` (the form's fields), `answer` (the key, shown once solved or revealed) and, for
-exercises, `feedback`.
+`input` (the form's fields), `answer` (the key, shown once solved or revealed: nothing of the
+student's own, since it is rendered once and shared) and, for exercises, `feedback` (what is
+the student's own).
 """
 
 from collections.abc import Sequence
