@@ -42,14 +42,14 @@ def lesson_html(
 ) -> str:
     """The whole lesson page as the request's reader sees it."""
     if request.user.is_authenticated or page.draft or get_messages(request):
-        return _page_render(request, course, page, progress, page_reader(request, page))
+        return _page_render(request, course, page, progress, Reader.of(request, draft=page.draft))
     shared = course_content(
         course, f"lesson-page:{page.lesson.slug}", lambda: _anonymous_page(request, course, page)
     )
     return shared.filled(csrf=get_token(request), nonce=str(get_nonce(request)))
 
 
-def lesson_frame(course: Course, page: LessonPage) -> LessonFrame:
+def _lesson_frame(course: Course, page: LessonPage) -> LessonFrame:
     if page.draft:
         return _frame_render(course, page)
     return course_content(
@@ -57,20 +57,13 @@ def lesson_frame(course: Course, page: LessonPage) -> LessonFrame:
     )
 
 
-def lesson_body(course: Course, page: LessonPage, reader: Reader) -> SafeString:
+def _lesson_body(course: Course, page: LessonPage, reader: Reader) -> SafeString:
     """The lesson's text with its questions in place, as `reader` sees them."""
     questions = questions_html(course, page.questions, reader, shared=not page.draft)
     parts = (
         questions[part.key] if isinstance(part, QuestionView) else part for part in page.segments
     )
     return mark_safe("".join(parts))  # noqa: S308 (sanitised lesson HTML and our templates)
-
-
-def page_reader(request: HttpRequest, page: LessonPage) -> Reader:
-    signed_in = request.user.is_authenticated
-    return Reader(
-        signed_in=signed_in, reportable=signed_in and not page.draft, csrf_token=get_token(request)
-    )
 
 
 def _anonymous_page(request: HttpRequest, course: Course, page: LessonPage) -> SharedHtml:
@@ -93,8 +86,8 @@ def _page_render(
         "course": course,
         "page": page,
         "lesson": page.lesson,
-        "frame": lesson_frame(course, page),
-        "body": lesson_body(course, page, reader),
+        "frame": _lesson_frame(course, page),
+        "body": _lesson_body(course, page, reader),
         "progress": progress,
     }
     return render_to_string(TEMPLATE, context, request)

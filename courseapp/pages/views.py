@@ -6,7 +6,6 @@ import re
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
-from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
@@ -185,8 +184,7 @@ def _result(
     completed: bool = False,
 ) -> HttpResponse:
     if request.htmx:
-        reader = Reader(signed_in=True, reportable=True, csrf_token=get_token(request))
-        context = question_context(course, view, reader)
+        context = question_context(course, view, Reader.of(request))
         context.update(lesson=lesson, lesson_completed=completed)
         return render(request, "quizzes/_answer_result.html", context)
     return redirect(_question_url(course, question))

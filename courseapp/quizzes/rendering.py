@@ -15,6 +15,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import partial
 
+from django.http import HttpRequest
+from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 
 from courseapp.catalog.content_cache import (
@@ -38,6 +40,13 @@ class Reader:
     signed_in: bool  # may check answers; else is offered to log in
     reportable: bool  # may report a problem (signed in, and not previewing a draft)
     csrf_token: str
+
+    @classmethod
+    def of(cls, request: HttpRequest, *, draft: bool = False) -> "Reader":
+        """The request's reader; problems are reported on published questions only (a draft's
+        course staff fix them in the file instead)."""
+        signed_in = request.user.is_authenticated
+        return cls(signed_in, reportable=signed_in and not draft, csrf_token=get_token(request))
 
     @property
     def audience(self) -> str:
