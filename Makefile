@@ -19,7 +19,7 @@ help:
 	@echo "make run     serve http://127.0.0.1:8000 with content/ imported (re-imports on change)"
 	@echo "make test    lint, migrations check and the whole test suite"
 	@echo "make lint    ruff check and format check"
-	@echo "make bench   load benchmark on PostgreSQL and Redis (about 7 minutes); bench-smoke: a quick run"
+	@echo "make bench   load benchmark on PostgreSQL and Redis (about 9 minutes); bench-smoke: a quick run"
 	@echo "make stress  load, fault and concurrency suite (4 to 6 minutes, as root); stress-smoke"
 	@echo "make editor-bundle  rebuild the committed code editor bundle (needs Node 18+ and npm)"
 
