@@ -53,7 +53,8 @@ def test_a_later_visit_updates_its_time_and_nothing_else(student_client, student
     writes = [q["sql"] for q in queries if q["sql"].split()[0] in {"INSERT", "UPDATE", "DELETE"}]
     assert len(writes) == 2, writes
     assert writes[0].startswith('UPDATE "progress_lessonprogress" SET "last_viewed_at"')
-    assert writes[1].startswith('INSERT INTO "progress_enrollment"') and "DO NOTHING" in writes[1]
+    assert writes[1].startswith("INSERT") and '"progress_enrollment"' in writes[1]
+    assert "DO NOTHING" in writes[1] or "OR IGNORE" in writes[1]  # PostgreSQL, SQLite
     assert statements.count("SAVEPOINT") <= 1, "one transaction for both"
     assert not any("progress_lessonprogress" in q["sql"] and "INSERT" in q["sql"] for q in queries)
 
