@@ -356,3 +356,11 @@ def test_cached_content_is_immutable(db, client, content_root):
     with pytest.raises(dataclasses.FrozenInstanceError):
         next(q for q in content.questions if q.choices).choices[0].correct = False
     assert isinstance(content.questions, tuple) and isinstance(content.lesson.headings, tuple)
+
+
+def test_a_course_renamed_by_an_import_shows_its_new_name(client, demo_course, content_root):
+    client.get("/courses/demo/welcome/")  # its header is cached under the content version
+    course_file = content_root / "demo" / "course.md"
+    course_file.write_text(course_file.read_text().replace("Demo course", "Renamed course"))
+    call_command("import_content", str(content_root), stdout=io.StringIO())
+    assert "Renamed course" in client.get("/courses/demo/welcome/").content.decode()

@@ -55,9 +55,14 @@ def content_import(*, tree: ContentTree, prune: bool = False) -> ImportReport:
     report = ImportReport()
     existing = {course.slug: course for course in Course.objects.all()}
     desired = {source.slug: _course_fields(source) for source in tree.courses}
+    stored = {  # as they are, before _sync sets the new values on these same rows
+        slug: {**_course_fields(course), "archived": course.archived}
+        for slug, course in existing.items()
+    }
     courses = _sync(Course, existing, desired, report.counts["courses"], archive_missing=prune)
     for source in tree.courses:
-        _import_course(courses[source.slug], source, report)
+        row_changed = stored.get(source.slug) != {**desired[source.slug], "archived": False}
+        _import_course(courses[source.slug], source, report, row_changed=row_changed)
     if report.changed and connection.vendor == "postgresql":
         # Fresh planner statistics: a course imported a minute ago has none until autovacuum's
         # next round, and pages that join its lessons and questions would pick poor plans.
@@ -129,21 +134,21 @@ QUESTION_SOURCE_FIELDS = {
 }
 
 
-def _course_fields(source: CourseSource) -> dict[str, Any]:
-    return {
-        "slug": source.slug,
-        "title": source.title,
-        "summary": source.summary,
-        "order": source.order,
-        "published": source.published,
-    }
+COURSE_FIELDS = ("slug", "title", "summary", "order", "published")
 
 
-def _import_course(course: Course, source: CourseSource, report: ImportReport) -> None:
+def _course_fields(course: CourseSource | Course) -> dict[str, Any]:
+    return {name: getattr(course, name) for name in COURSE_FIELDS}
+
+
+def _import_course(
+    course: Course, source: CourseSource, report: ImportReport, *, row_changed: bool
+) -> None:
     changes = report.change_count()
     _import_course_content(course, source, report)
-    if report.change_count() > changes:
-        # Pages cache a course's content under its version (catalog.content_cache).
+    if row_changed or report.change_count() > changes:
+        # Pages cache a course's content, its title in every lesson's header too, under its
+        # version (catalog.content_cache).
         Course.objects.filter(pk=course.pk).update(content_version=F("content_version") + 1)
 
 
