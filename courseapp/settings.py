@@ -128,15 +128,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 DATABASE_READ_RETRY_SECONDS = float(os.environ.get("DATABASE_READ_RETRY_SECONDS", "3"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Three caches: "content" holds what lesson pages, answers and searches read for every student
+# Four caches: "content" holds what lesson pages, answers and searches read for every student
 # alike (catalog.content_cache), "student" what one student's own writes change (their
-# dashboard: courseapp.student_cache), "default" the rest (insights statistics, sessions).
-# Content keys carry the course's content version and statistics expire after a minute; a
-# student's writes drop what "student" holds for them. With REDIS_URL all three live in that
-# Redis, shared by every process and replica, so a statistic is computed once, not once per
-# worker; Redis trouble only turns them into misses (courseapp.cache). Without it each process
-# keeps "default" and "content" in its own memory (`make run`, tests) and "student" keeps
-# nothing: a worker's own copy would outlive a write that another worker served.
+# dashboard: courseapp.student_cache), "course" each course's row as pages read it first
+# (catalog.course_cache), "default" the rest (insights statistics, sessions). Content keys
+# carry the course's content version and statistics expire after a minute; a student's writes
+# drop what "student" holds for them, an import what "course" holds. With REDIS_URL all four
+# live in that Redis, shared by every process and replica, so a statistic is computed once, not
+# once per worker; Redis trouble only turns them into misses (courseapp.cache). Without it each
+# process keeps "default" and "content" in its own memory (`make run`, tests), and "student"
+# and "course" keep nothing: a worker's own copy would outlive a write another process made.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 # Seconds to wait for Redis before serving from the database instead: a healthy Redis answers
 # within a millisecond, and a page must not hang on a sick one.
@@ -167,6 +168,7 @@ CACHES = {
     "default": cache("default", 1_000),
     "content": cache("content", 5_000),
     "student": cache("student", None),
+    "course": cache("course", None),
 }
 
 # Sessions live in the database. With a shared Redis they are read from it first and fall back

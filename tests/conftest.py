@@ -50,6 +50,19 @@ def student_cache(settings):
 
 
 @pytest.fixture
+def course_cache(settings):
+    """The course cache kept in memory, as Redis keeps it for every process (see
+    `student_cache`)."""
+    settings.CACHES = {
+        **settings.CACHES,
+        "course": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "c"},
+    }
+    caches["course"].clear()
+    yield caches["course"]
+    caches["course"].clear()
+
+
+@pytest.fixture
 def content_root(tmp_path) -> Path:
     """A writable copy of the demo content, for tests that edit files."""
     root = tmp_path / "content"

@@ -254,8 +254,8 @@ def test_queries_are_counted_with_the_sessions_and_caches_of_each_pass(demo_cour
             assert server.keys("courseapp:default:*cached_db*")
         # Back to this process's own caches and sessions in the database.
         assert settings.SESSION_ENGINE == "django.contrib.sessions.backends.db"
-    # The session comes from Redis: one query fewer.
-    assert in_redis == per_process - 1
+    # The session and the course's row come from Redis: two queries fewer.
+    assert in_redis == per_process - 2
 
 
 # --- Goals and the report ------------------------------------------------------------------

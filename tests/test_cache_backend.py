@@ -68,8 +68,9 @@ def test_without_redis_url_each_process_keeps_its_caches_in_memory(monkeypatch):
     backends = {alias: config["BACKEND"] for alias, config in values["CACHES"].items()}
     assert backends == {
         **dict.fromkeys(("default", "content"), "django.core.cache.backends.locmem.LocMemCache"),
-        # A dashboard cached per process could outlive a write served by another worker.
-        "student": "django.core.cache.backends.dummy.DummyCache",
+        # A dashboard cached per process could outlive a write served by another worker, and
+        # a course's row an import run by another process.
+        **dict.fromkeys(("student", "course"), "django.core.cache.backends.dummy.DummyCache"),
     }
     # A session cached per process could outlive its logout in another worker.
     assert values["SESSION_ENGINE"] == "django.contrib.sessions.backends.db"
@@ -79,12 +80,12 @@ def test_with_redis_url_every_cache_and_the_sessions_use_it(monkeypatch):
     url = "rediss://:secret@cache.example.com:6380/2"
     values = settings_with(monkeypatch, REDIS_URL=url)
     caches_ = values["CACHES"]
-    for alias in ("default", "content", "student"):
+    for alias in ("default", "content", "student", "course"):
         assert caches_[alias]["BACKEND"] == "courseapp.cache.FaultTolerantRedisCache"
         assert caches_[alias]["LOCATION"] == url
         assert caches_[alias]["OPTIONS"]["socket_timeout"] <= 0.5
         assert caches_[alias]["OPTIONS"]["socket_connect_timeout"] <= 0.5
-    assert len({caches_[alias]["KEY_PREFIX"] for alias in caches_}) == 3
+    assert len({caches_[alias]["KEY_PREFIX"] for alias in caches_}) == 4
     assert values["SESSION_ENGINE"] == "django.contrib.sessions.backends.cached_db"
     assert values["SESSION_CACHE_ALIAS"] == "default"
 

@@ -21,6 +21,7 @@ from django.db.models import (
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from courseapp.catalog import course_cache
 from courseapp.catalog.content_cache import catalog_content
 from courseapp.catalog.models import Course, Lesson, Module, published_lessons, visible_courses
 
@@ -62,8 +63,8 @@ def catalog_courses(reader: Reader) -> list[Course]:
 def course_get(slug: str, *, reader: Reader | None = None) -> Course:
     """The visible course `slug`, or the draft course `slug` when `reader` is its course staff;
     else 404. Without a reader, drafts are 404 for everyone (pages that only students use)."""
-    course = get_object_or_404(Course.objects.current(), slug=slug)
-    if course.is_draft and not (reader and is_course_staff(reader, course)):
+    course = course_cache.current_course(slug)
+    if course is None or (course.is_draft and not (reader and is_course_staff(reader, course))):
         raise Http404("No such course.")
     return course
 

@@ -8,6 +8,7 @@ from django.contrib.postgres.search import SearchVector
 from django.db import connection, models, transaction
 from django.db.models import F
 
+from courseapp.catalog.course_cache import courses_changed
 from courseapp.catalog.models import Course, Lesson, Module
 from courseapp.flashcards.models import Deck, Flashcard
 from courseapp.markup.markdown import Heading
@@ -60,6 +61,7 @@ def content_import(*, tree: ContentTree, prune: bool = False) -> ImportReport:
         for slug, course in existing.items()
     }
     courses = _sync(Course, existing, desired, report.counts["courses"], archive_missing=prune)
+    courses_changed(existing.keys() | desired.keys())  # their rows, bulk-written, are read again
     for source in tree.courses:
         row_changed = stored.get(source.slug) != {**desired[source.slug], "archived": False}
         _import_course(courses[source.slug], source, report, row_changed=row_changed)
