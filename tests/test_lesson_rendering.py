@@ -11,6 +11,7 @@ from django.middleware.csrf import CSRF_TOKEN_LENGTH
 from django.test import Client
 
 from courseapp.catalog import content_cache
+from courseapp.pages import selectors as page_selectors
 from courseapp.quizzes import rendering
 from courseapp.quizzes.models import Attempt, Question
 from tests.factories import UserFactory
@@ -76,6 +77,17 @@ def test_anonymous_readers_share_one_rendering_of_the_lesson(client, renders):
     strip = re.compile(r'"[A-Za-z0-9_-]{16,}"')
     assert strip.sub("", first) == strip.sub("", second)
     assert "Log in</a> or" in question_section(second, "image-vs-container")
+
+
+def test_a_served_anonymous_page_reads_nothing_of_the_lesson(client):
+    client.get(WELCOME)
+    with mock.patch.object(
+        page_selectors, "lesson_page", wraps=page_selectors.lesson_page
+    ) as lesson_page:
+        assert client.get(WELCOME).status_code == 200
+        lesson_page.assert_not_called()  # no question views built only to be thrown away
+        assert client.get("/courses/demo/no-such-lesson/").status_code == 404
+        lesson_page.assert_called_once()
 
 
 def test_students_share_untouched_questions_and_get_their_own_state(renders):

@@ -8,6 +8,7 @@ their own, so their whole page is rendered once, with holes for the request's CS
 CSP nonce. A draft, previewed by the course staff, is rendered whole every time, never cached.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib.messages import get_messages
@@ -37,16 +38,30 @@ class LessonFrame:
     pager: str
 
 
+def reads_shared_page(request: HttpRequest) -> bool:
+    """Whether the request's reader sees the lesson page as everyone does: signed out, with no
+    message waiting for them (logged out for inactivity, say). Such a reader never sees a draft:
+    course_get and lesson_page answer 404."""
+    return not request.user.is_authenticated and not get_messages(request)
+
+
+def shared_lesson_html(
+    request: HttpRequest, course: Course, slug: str, page: Callable[[], LessonPage]
+) -> str:
+    """The lesson page `slug` as a reader of the shared page sees it (`reads_shared_page`):
+    `page` is read only when the page is not rendered yet."""
+    shared = course_content(
+        course, f"lesson-page:{slug}", lambda: _anonymous_page(request, course, page())
+    )
+    return shared.filled(csrf=get_token(request), nonce=str(get_nonce(request)))
+
+
 def lesson_html(
     request: HttpRequest, course: Course, page: LessonPage, progress: LessonProgress | None
 ) -> str:
-    """The whole lesson page as the request's reader sees it."""
-    if request.user.is_authenticated or page.draft or get_messages(request):
-        return _page_render(request, course, page, progress, Reader.of(request, draft=page.draft))
-    shared = course_content(
-        course, f"lesson-page:{page.lesson.slug}", lambda: _anonymous_page(request, course, page)
-    )
-    return shared.filled(csrf=get_token(request), nonce=str(get_nonce(request)))
+    """The whole lesson page as the request's reader sees it: their own questions rendered for
+    them, the rest from the cache (a draft's, never cached, rendered whole)."""
+    return _page_render(request, course, page, progress, Reader.of(request, draft=page.draft))
 
 
 def _lesson_frame(course: Course, page: LessonPage) -> LessonFrame:

@@ -2,6 +2,7 @@
 question (which may complete the lesson) and the student's dashboard."""
 
 import re
+from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -64,7 +65,10 @@ def course_outline(request: HttpRequest, course_slug: str) -> HttpResponse:
 @require_GET
 def lesson_detail(request: HttpRequest, course_slug: str, lesson_slug: str) -> HttpResponse:
     course = catalog.course_get(course_slug, reader=request.user)
-    page = selectors.lesson_page(course, slug=lesson_slug, user=request.user)
+    read_page = partial(selectors.lesson_page, course, slug=lesson_slug, user=request.user)
+    if rendering.reads_shared_page(request):  # nothing of the reader's own: rendered once
+        return HttpResponse(rendering.shared_lesson_html(request, course, lesson_slug, read_page))
+    page = read_page()
     lesson_progress = None
     if request.user.is_authenticated and not page.draft:  # a preview changes no statistic
         lesson_progress = lesson_view_record(user=request.user, lesson=page.lesson.reference())
