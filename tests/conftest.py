@@ -39,27 +39,26 @@ def _empty_caches():
 @pytest.fixture
 def student_cache(settings):
     """The student cache kept in memory, as Redis keeps it for every process: the test process
-    is the only one. Its memory outlives the setting, so it is emptied on both sides."""
-    settings.CACHES = {
-        **settings.CACHES,
-        "student": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "s"},
-    }
-    caches["student"].clear()
-    yield caches["student"]
-    caches["student"].clear()
+    is the only one."""
+    yield from _kept_in_memory(settings, "student")
 
 
 @pytest.fixture
 def course_cache(settings):
-    """The course cache kept in memory, as Redis keeps it for every process (see
-    `student_cache`)."""
+    """The course cache kept in memory, as Redis keeps it for every process."""
+    yield from _kept_in_memory(settings, "course")
+
+
+def _kept_in_memory(settings, alias: str):
+    """The cache `alias` in this process's memory, instead of nothing without Redis. Its memory
+    outlives the setting, so it is emptied on both sides."""
     settings.CACHES = {
         **settings.CACHES,
-        "course": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "c"},
+        alias: {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": alias},
     }
-    caches["course"].clear()
-    yield caches["course"]
-    caches["course"].clear()
+    caches[alias].clear()
+    yield caches[alias]
+    caches[alias].clear()
 
 
 @pytest.fixture
