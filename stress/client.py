@@ -94,6 +94,8 @@ class Browser:
             outcome = "timeout"
         except requests.ConnectionError as error:
             outcome = connection_failure(error)
+        except requests.exceptions.ChunkedEncodingError:
+            outcome = "cut off mid-answer"  # the process died while it was sending the body
         else:
             retry_after = response.headers.get("Retry-After")
             outcome = OK if response.status_code == expect else f"HTTP {response.status_code}"

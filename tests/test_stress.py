@@ -5,8 +5,10 @@ root and a PostgreSQL cluster of its own, so it is not started from here."""
 
 import json
 import os
+import socket
 import subprocess
 import sys
+import threading
 import time
 from collections import Counter
 from pathlib import Path
@@ -19,9 +21,18 @@ from django.core.management import call_command
 from courseapp.quizzes.models import Attempt
 from courseapp.quizzes.types import question_types
 from stress import prepare, reading, report
-from stress.client import TOKEN_RE, VERDICT_RE
+from stress.client import TOKEN_RE, VERDICT_RE, Browser
 from stress.ledger import WriteLedger, verdict
-from stress.records import Record, Window, fault_figures, outside_windows, percentile, summary
+from stress.plan import Student
+from stress.records import (
+    Record,
+    Recorder,
+    Window,
+    fault_figures,
+    outside_windows,
+    percentile,
+    summary,
+)
 from stress.report import failures
 from stress.server import cause, children
 
@@ -147,6 +158,29 @@ def test_the_page_reads_500s_while_the_database_is_down_as_a_failure_and_503s_as
 
 
 # gunicorn's workers
+
+
+def _server_dying_mid_body(listener: socket.socket) -> None:
+    """Answer one request with headers promising 846 bytes, send none, and close: what a
+    client sees when the worker answering it is killed."""
+    connection, _ = listener.accept()
+    with connection:
+        connection.recv(65536)
+        connection.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 846\r\n\r\n")
+
+
+def test_an_answer_cut_off_by_a_dying_worker_is_recorded_as_a_failure_not_raised():
+    with socket.create_server(("127.0.0.1", 0)) as listener:
+        server = threading.Thread(target=_server_dying_mid_body, args=(listener,))
+        server.start()
+        recorder = Recorder()
+        browser = Browser(
+            f"http://127.0.0.1:{listener.getsockname()[1]}", recorder, Student("a", 1)
+        )
+        body = browser.send("answer", "POST", "/q/", data={"choice": "a"}, htmx=True)
+        server.join(timeout=5)
+    assert body is None
+    assert [record.outcome for record in recorder.records] == ["cut off mid-answer"]
 
 
 def test_children_finds_live_children_and_not_a_killed_one_awaiting_its_parent():
