@@ -3,11 +3,13 @@
 Defaults are safe for production; development conveniences apply only when DEBUG is on.
 """
 
+import hashlib
 import os
 from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+import django
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.utils import get_random_secret_key
 from django.utils.csp import CSP
@@ -131,27 +133,47 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Four caches: "content" holds what lesson pages, answers and searches read for every student
 # alike (catalog.content_cache), "student" what one student's own writes change (their
 # dashboard: courseapp.student_cache), "course" each course's row as pages read it first
-# (catalog.course_cache), "default" the rest (insights statistics, sessions). Content keys
-# carry the course's content version and statistics expire after a minute; a student's writes
-# drop what "student" holds for them, an import what "course" holds. With REDIS_URL all four
-# live in that Redis, shared by every process and replica, so a statistic is computed once, not
-# once per worker; Redis trouble only turns them into misses (courseapp.cache). Without it each
-# process keeps "default" and "content" in its own memory (`make run`, tests), and "student"
-# and "course" keep nothing: a worker's own copy would outlive a write another process made.
+# (catalog.course_cache) and the open problem reports (quizzes.report_cache), "default" the
+# rest (insights statistics, sessions). Content keys carry the course's content version and
+# statistics expire after a minute; a student's writes drop what "student" holds for them, an
+# import what "course" holds. With REDIS_URL all four live in that Redis, shared by every
+# process and replica, so a statistic is computed once, not once per worker; Redis trouble only
+# turns them into misses (courseapp.cache). Without it each process keeps "default" and
+# "content" in its own memory (`make run`, tests), and "student" and "course" keep nothing: a
+# worker's own copy would outlive a write another process made.
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# Cached values are pickled objects and rendered HTML, which another version of the code may
+# not read as it meant them, and during a rolling update both share one Redis. So what the
+# content cache holds, the statistics and what `courseapp.versioned_cache` keeps are named by the
+# version of the code that wrote them; replicas of one version share them. What says that
+# something changed (a student's or course's version), sessions and rate limits are shared by
+# every version.
+
+
+def code_release() -> str:
+    """A short name for this version of the code: its modules and templates, and Django's."""
+    digest = hashlib.blake2b(django.get_version().encode(), digest_size=6)
+    sources = [*BASE_DIR.glob("courseapp/**/*.py"), *BASE_DIR.glob("templates/**/*.html")]
+    for path in sorted(sources):
+        digest.update(str(path.relative_to(BASE_DIR)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+CACHE_RELEASE = code_release()
 # Seconds to wait for Redis before serving from the database instead: a healthy Redis answers
 # within a millisecond, and a page must not hang on a sick one.
 REDIS_TIMEOUT = float(os.environ.get("REDIS_TIMEOUT", "0.25"))
 
 
-def cache(alias: str, max_entries: int | None) -> dict:
-    """The settings of one cache alias: on Redis, with its own key prefix, or in memory, up to
-    `max_entries`; with None for them, nothing is kept without Redis."""
+def cache(alias: str, max_entries: int | None, prefix: str = "") -> dict:
+    """The settings of one cache alias: on Redis, with its own key prefix (`prefix` added), or
+    in memory, up to `max_entries`; with None for them, nothing is kept without Redis."""
     if REDIS_URL:
         return {
             "BACKEND": "courseapp.cache.FaultTolerantRedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": f"courseapp:{alias}",
+            "KEY_PREFIX": f"courseapp:{alias}{prefix}",
             "OPTIONS": {"socket_connect_timeout": REDIS_TIMEOUT, "socket_timeout": REDIS_TIMEOUT},
         }
     if max_entries is None:
@@ -166,7 +188,7 @@ def cache(alias: str, max_entries: int | None) -> dict:
 # Memory sizes for a few large courses; Redis evicts by its own maxmemory policy instead.
 CACHES = {
     "default": cache("default", 1_000),
-    "content": cache("content", 5_000),
+    "content": cache("content", 5_000, prefix=f":{CACHE_RELEASE}"),
     "student": cache("student", None),
     "course": cache("course", None),
 }

@@ -10,11 +10,16 @@ for one owner or for many: versions and values are read together. None is never 
 
 Only a cache that every process shares sees every drop: without Redis such an alias keeps
 nothing (settings.CACHES) and each read goes to the database.
+
+Values are named by the version of the code that kept them (settings.CACHE_RELEASE), owners'
+versions are not: during a rolling update, a change made through the old code drops what the
+new code keeps, and the new code never reads a value pickled by the old.
 """
 
 import secrets
 from collections.abc import Callable, Collection, Sequence
 
+from django.conf import settings
 from django.core.cache import caches
 from django.db import transaction
 
@@ -38,7 +43,7 @@ class VersionedCache:
         """{owner: value} for these owners, each as of its last change: `read` reads the values
         of those the cache does not hold, all at once."""
         cache = caches[self.alias]
-        keys = {owner: (_version_key(owner), f"{owner}:{name}") for owner in owners}
+        keys = {owner: (_version_key(owner), _value_key(owner, name)) for owner in owners}
         found = cache.get_many([key for pair in keys.values() for key in pair])
         values, versions, new_versions = {}, {}, {}
         for owner, (version_key, key) in keys.items():
@@ -73,3 +78,9 @@ class VersionedCache:
 
 def _version_key(owner: str) -> str:
     return f"{owner}:version"
+
+
+def _value_key(owner: str, name: str) -> str:
+    """Named by the code's version too (settings.CACHE_RELEASE), unlike the owner's version: a
+    change made by any version of the code drops what every version keeps."""
+    return f"{owner}:{name}:{settings.CACHE_RELEASE}"
