@@ -2,13 +2,18 @@
 course's students table), kept until they write again.
 
 Every write to the student's progress, answers or flashcards calls `student_changed`, which
-drops what was kept for them once it commits; `courseapp.versioned_cache` says how, and why a
-read racing a write serves nothing stale. Only a cache that every process shares sees every
-drop: without Redis the alias keeps nothing (settings.CACHES) and each read computes. A hit
-costs one round trip, for one student or for a page of them.
+drops what was kept for them once it commits, and so does a change to their account;
+`courseapp.versioned_cache` says how, and why a read racing a write serves nothing stale. Only
+a cache that every process shares sees every drop: without Redis the alias keeps nothing
+(settings.CACHES) and each read computes. A hit costs one round trip, for one student or for a
+page of them.
 """
 
 from collections.abc import Callable, Sequence
+
+from django.conf import settings
+from django.db.models.signals import post_save
+from django.dispatch import receiver
 
 from courseapp.versioned_cache import VersionedCache
 
@@ -41,3 +46,11 @@ def student_changed(user_id: int) -> None:
     """The student's records change: what was cached for them is read again, from the moment
     the current transaction commits (at once outside one)."""
     _students.changed([str(user_id)])
+
+
+@receiver(post_save, sender=settings.AUTH_USER_MODEL, dispatch_uid="student_cache")
+def _account_saved(sender, instance, update_fields=None, **kwargs) -> None:
+    """What is kept for a student may show their account (a name in the students table): a
+    save drops it, except the one every login makes."""
+    if update_fields is None or set(update_fields) != {"last_login"}:
+        student_changed(instance.pk)

@@ -9,13 +9,14 @@ import time
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.cache import caches
 from django.test import override_settings
 
 from courseapp.cache import CircuitBreaker, FaultTolerantRedisCache, breaker_for
 from courseapp.catalog import content_cache
 from courseapp.catalog.content_cache import ProcessMemory, course_content
-from courseapp.insights.selectors import CourseStatistics
+from courseapp.insights.selectors import CourseStatistics, statistics_key
 from tests.servers import free_port, running_redis
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -255,8 +256,13 @@ def test_lesson_content_and_statistics_round_trip_through_redis(
     assert "Images and containers" in repr(cached)
 
     assert admin_client.get("/insights/demo/").status_code == 200
-    statistics = caches["default"].get(f"insights:statistics:{demo_course.pk}")
+    statistics = caches["default"].get(statistics_key(demo_course))
     assert isinstance(statistics, CourseStatistics)
+
+
+def test_content_entries_are_named_by_the_codes_release(on_redis, client, demo_course):
+    assert client.get("/courses/demo/welcome/").status_code == 200
+    assert on_redis.keys(f"courseapp:content:{settings.CACHE_RELEASE}:*:lesson:welcome")
 
 
 def test_a_session_lives_in_redis_and_in_the_database(on_redis, client, django_user_model):

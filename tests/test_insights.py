@@ -7,19 +7,22 @@ import math
 import random
 import threading
 import time
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth.models import update_last_login
 from django.core.cache import cache
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.db.models import F
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from courseapp.catalog.models import Course, Lesson
 from courseapp.flashcards.models import CardState, Review
-from courseapp.insights import selectors
+from courseapp.insights import selectors, views
 from courseapp.insights.charts import nice_ceiling
 from courseapp.insights.services import demo_seed
 from courseapp.progress.models import Enrollment, LessonProgress
@@ -297,6 +300,9 @@ def _grow(course: Course, *, students: int, lessons: int):
     module = course.modules.first()
     for _ in range(lessons):
         LessonFactory(course=course, module=module)
+    Course.objects.filter(pk=course.pk).update(
+        content_version=F("content_version") + 1
+    )  # as an import does
     questions = [_question(key) for key in course.questions.values_list("key", flat=True)]
     rng = random.Random(1)
     for _ in range(students):
@@ -312,14 +318,15 @@ def _grow(course: Course, *, students: int, lessons: int):
                 attempt_submit(user=user, question=question, answer=answer)
 
 
-# Queries with cold statistics, whatever the number of students, lessons and answers. The page:
-# the session, the user, the course, its lessons, the students, a page of them, their standings
-# (two), the reported problems, and nine for the statistics.
+# Queries with cold caches, whatever the number of students, lessons and answers. The page:
+# the session, the user, the course, its lessons, the students, a page of them, the enrollments
+# of those whose rows are not cached (here: all) and their standings (two), the reported
+# problems, and nine for the statistics.
 QUERIES = {
-    "/insights/demo/": 18,
+    "/insights/demo/": 19,
     "/insights/demo/students.csv": 7,
     "/insights/demo/questions.csv": 7,
-    "/insights/demo/?sort=-accuracy&q=e": 18,
+    "/insights/demo/?sort=-accuracy&q=e": 19,
 }
 
 
@@ -340,11 +347,11 @@ def test_query_counts_are_bounded_and_independent_of_size(
     count()
 
 
-# The page with its statistics cached: the session, the user, the course, its lessons, the
-# students, a page of them, the reported problems; and the standings of the students on the
-# page that the student cache does not hold (two queries).
-PAGE_QUERIES = 7
-STANDINGS_QUERIES = 2
+# The page with its statistics and the rows of its students cached: the session, the user, the
+# course, the students, a page of them, the reported problems. The rows the student cache does
+# not hold: those students' enrollments and their standings (two queries).
+PAGE_QUERIES = 6
+ROWS_QUERIES = 3
 STUDENT_LINK = '<th scope="row"><a href="students/'
 
 
@@ -355,7 +362,8 @@ def test_the_students_table_costs_the_same_for_5_and_30_students(
     with django_assert_num_queries(PAGE_QUERIES):
         assert staff_client.get("/insights/demo/").content.decode().count(STUDENT_LINK) == 5
     _grow(dataset["course"], students=25, lessons=2)
-    with django_assert_num_queries(PAGE_QUERIES + STANDINGS_QUERIES):  # the 25 new ones
+    # Every row anew (the lessons changed the course's content version), and its lesson count.
+    with django_assert_num_queries(PAGE_QUERIES + ROWS_QUERIES + 1):
         assert staff_client.get("/insights/demo/").content.decode().count(STUDENT_LINK) == 30
     with django_assert_num_queries(PAGE_QUERIES):
         staff_client.get("/insights/demo/")
@@ -382,6 +390,36 @@ def test_a_cached_students_table_follows_each_students_writes(
     assert "100%</td>" in row and answered not in row  # active now
     welcome = Lesson.objects.get(slug="welcome")
     assert "1 of 3</td>" in after(lambda: lesson_complete(user=emil, lesson=welcome))
+
+
+def test_a_student_renamed_is_shown_by_the_new_name_and_a_login_keeps_the_row(
+    staff_client, dataset, student_cache, django_capture_on_commit_callbacks
+):
+    emil = dataset["e"]
+    staff_client.get("/insights/demo/")  # every row, now cached
+    with django_capture_on_commit_callbacks(execute=True) as dropped:
+        update_last_login(None, emil)
+    assert dropped == []
+    with django_capture_on_commit_callbacks(execute=True):
+        emil.first_name, emil.last_name = "Emil", "Zola"
+        emil.save()
+    assert (
+        '<span class="meta">Emil Zola</span>'
+        in staff_client.get("/insights/demo/").content.decode()
+    )
+
+
+def test_each_process_keeps_the_statistics_html_while_the_cache_names_it_current(
+    staff_client, dataset
+):
+    key = views.statistics_html_key(dataset["course"])
+    staff_client.get("/insights/demo/")
+    kept = cache.get(key)
+    elsewhere = replace(kept, summary_html="<p>rendered elsewhere</p>")
+    cache.set(key, elsewhere)  # under the same token: the process reads its own copy
+    assert "rendered elsewhere" not in staff_client.get("/insights/demo/").content.decode()
+    cache.set_many({key: replace(elsewhere, token="newer"), f"{key}:token": "newer"})
+    assert "rendered elsewhere" in staff_client.get("/insights/demo/").content.decode()
 
 
 def test_course_statistics_are_cached_for_a_minute_and_the_students_stay_live(
@@ -432,7 +470,7 @@ def test_statistics_another_process_is_computing_are_waited_for_not_computed_aga
     monkeypatch.setattr(
         selectors, "_course_statistics_compute", lambda course: computed.append(course.pk)
     )
-    key = f"insights:statistics:{demo_course.pk}"
+    key = selectors.statistics_key(demo_course)
     cache.add(f"{key}:computing", 1, 20)
     theirs = "statistics computed by another process"
     threading.Timer(0.2, lambda: cache.set(key, theirs, 60)).start()

@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from django.db import IntegrityError, connection, transaction
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from courseapp.catalog.models import Course, Lesson
@@ -300,6 +301,31 @@ def test_no_reports_says_so(instructor_client, demo_course):
     assert "No open reports." in section
 
 
+def test_the_open_reports_are_read_once_until_a_report_changes(
+    instructor_client, reports, course_cache, django_capture_on_commit_callbacks
+):
+    def page() -> tuple[str, int]:
+        """The reports section, and how many queries read the reports table for it."""
+        with CaptureQueriesContext(connection) as queries:
+            html = instructor_client.get("/insights/demo/").content.decode()
+        read = sum('FROM "quizzes_questionreport"' in q["sql"] for q in queries.captured_queries)
+        return report_section(html), read
+
+    assert page()[1] == 1
+    section, read = page()
+    assert read == 0 and "Which protocol?" in section
+    with django_capture_on_commit_callbacks(execute=True):
+        late = report(UserFactory(), "list-command", "typo", "Sent a moment later")
+    section, read = page()
+    assert read == 1 and "Sent a moment later" in section
+    with django_capture_on_commit_callbacks(execute=True):
+        instructor_client.post(resolve_url("port-number"))
+    assert "#q-port-number" not in page()[0]
+    with django_capture_on_commit_callbacks(execute=True):
+        late.delete()
+    assert "Sent a moment later" not in page()[0]
+
+
 # Resolving
 
 
@@ -344,10 +370,14 @@ def test_only_the_course_staff_may_resolve(client, student_client, staff_client,
 def test_the_insights_page_reads_reports_in_a_fixed_number_of_queries(
     instructor_client, reports, django_assert_num_queries
 ):
-    from django.core.cache import cache
+    from django.core.cache import caches
+
+    from courseapp.catalog import content_cache
 
     def count() -> None:
-        cache.clear()
+        caches["default"].clear()
+        caches["content"].clear()  # the lesson count too, here and in the process memory
+        content_cache.memory.clear()
         # The page and its statistics (see tests/test_insights.py), whatever the reports.
         with django_assert_num_queries(15):
             assert instructor_client.get("/insights/demo/").status_code == 200

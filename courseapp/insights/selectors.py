@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
@@ -35,11 +36,14 @@ from django.db.models.functions import Coalesce, Greatest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from courseapp.catalog.content_cache import course_content
+from courseapp.catalog.course_cache import current_course
 from courseapp.catalog.models import Course, Lesson, current_content, published_lessons
 from courseapp.catalog.selectors import is_course_staff
 from courseapp.insights import charts
 from courseapp.progress.models import Enrollment, LessonProgress
 from courseapp.quizzes.models import Attempt, Choice, Question, QuestionReport
+from courseapp.quizzes.report_cache import course_reports_cached
 from courseapp.student_cache import students_cached
 
 ACTIVE_DAYS = 7
@@ -61,8 +65,9 @@ def can_view_insights(user: AbstractBaseUser | AnonymousUser, course: Course) ->
 
 
 def insights_course_get(user: AbstractBaseUser, *, slug: str) -> Course:
-    """The course by slug (404 if unknown), if the user may see its insights (else 403)."""
-    course = get_object_or_404(Course, slug=slug)
+    """The course by slug (404 if unknown), if the user may see its insights (else 403): from
+    the course cache, or the database for an archived course, which it does not hold."""
+    course = current_course(slug) or get_object_or_404(Course, slug=slug)
     if not can_view_insights(user, course):
         raise PermissionDenied
     return course
@@ -77,6 +82,11 @@ def insights_courses(user: AbstractBaseUser) -> list[Course]:
 def course_lessons(course: Course) -> QuerySet[Lesson]:
     """The course's published lessons: the lessons its statistics count."""
     return Lesson.objects.published().filter(course=course)
+
+
+def lesson_count(course: Course) -> int:
+    """How many lessons the course's statistics count, once per content version."""
+    return course_content(course, "insights:lesson-count", course_lessons(course).count)
 
 
 def course_questions(course: Course) -> QuerySet[Question]:
@@ -680,7 +690,12 @@ class ReportedQuestion:
 
 def reported_questions(course: Course) -> list[ReportedQuestion]:
     """The course's current questions with open reports, the most reported first (then in
-    course order), each with its open reports, newest first: one query of the open reports."""
+    course order), each with its open reports, newest first: from the report cache, else one
+    query of the open reports."""
+    return course_reports_cached(course, lambda: _reported_questions(course))
+
+
+def _reported_questions(course: Course) -> list[ReportedQuestion]:
     by_question: dict[int, list[QuestionReport]] = defaultdict(list)
     for report in (
         QuestionReport.objects.open()
@@ -759,7 +774,7 @@ def course_statistics(course: Course) -> CourseStatistics:
     them again side by side: the threads of a process behind a lock, other processes and
     replicas behind a marker in the shared cache. Without a reachable cache, each computes.
     """
-    key = f"insights:statistics:{course.pk}"
+    key = statistics_key(course)
     statistics = cache.get(key)
     if statistics is not None:
         return statistics
@@ -775,6 +790,11 @@ def course_statistics(course: Course) -> CourseStatistics:
             cache.set(key, statistics, STATISTICS_SECONDS)
             cache.delete(marker)
     return statistics
+
+
+def statistics_key(course: Course) -> str:
+    """Their key in the default cache, named by the code's version (settings.CACHE_RELEASE)."""
+    return f"insights:statistics:{course.pk}:{settings.CACHE_RELEASE}"
 
 
 def _computed_elsewhere(key: str) -> CourseStatistics | None:

@@ -1,10 +1,12 @@
 import csv
+import secrets
 import threading
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import batched
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
@@ -22,6 +24,7 @@ from django.views.decorators.vary import vary_on_headers
 from courseapp.insights import selectors
 from courseapp.querystring import search_terms
 from courseapp.quizzes.services import question_report_resolve
+from courseapp.student_cache import students_cached
 
 STUDENTS_PER_PAGE = 50
 MAX_SEARCH_LENGTH = 100
@@ -52,18 +55,17 @@ def course_insights(request: HttpRequest, course_slug: str) -> HttpResponse:
     course = selectors.insights_course_get(request.user, slug=course_slug)
     search = search_terms(request.GET.get("q", ""), MAX_SEARCH_LENGTH)
     sort = request.GET.get("sort", "name")
-    lesson_count = selectors.course_lessons(course).count()
-    page = Paginator(
-        selectors.student_rows(course, search=search, sort=sort), STUDENTS_PER_PAGE
-    ).get_page(request.GET.get("page"))
+    lesson_count = selectors.lesson_count(course)
+    students = selectors.student_rows(course, search=search, sort=sort)
+    page = Paginator(students.values_list("user_id", flat=True), STUDENTS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
     context = {
         "course": course,
         "search": search,
         "sort": sort,
         "page": page,
-        "students": selectors.student_table(
-            course, enrollments=list(page.object_list), lessons=lesson_count
-        ),
+        "students": student_rows_html(course, list(page.object_list), lessons=lesson_count),
         "columns": _columns(sort),
         "sort_label": next(
             (label for key, label, _ in COLUMNS if key == sort.removeprefix("-")), "Student"
@@ -77,41 +79,70 @@ def course_insights(request: HttpRequest, course_slug: str) -> HttpResponse:
     return render(request, "insights/course.html", context)
 
 
+def student_rows_html(course, user_ids: list[int], *, lessons: int) -> list[SafeString]:
+    """These enrolled students' rows of the students table, rendered once and kept in the
+    student cache until they write again (or their account changes): a page of fifty rows is
+    one round trip, and only the rows it does not hold are read and rendered."""
+
+    def render(missing: list[int]) -> dict[int, str]:
+        enrollments = selectors.student_rows(course).filter(user_id__in=missing)
+        return {
+            row.user.pk: render_to_string("insights/course.html#student-row", {"row": row})
+            for row in selectors.student_table(course, enrollments=enrollments, lessons=lessons)
+        }
+
+    rows = students_cached(user_ids, f"insights-row:{course.pk}v{course.content_version}", render)
+    return [mark_safe(rows[user_id]) for user_id in user_ids]  # noqa: S308 (our template)
+
+
 @dataclass(frozen=True)
 class StatisticsSections:
     summary_html: SafeString
     items_html: SafeString
+    token: str  # names this rendering; the shared cache keeps it beside the sections
 
 
 def statistics_sections(request: HttpRequest, course) -> StatisticsSections:
     """The course-wide statistics as HTML, rendered once per computation and cached beside
     them: every instructor sees the same, and rendering hundreds of question rows on each
-    request cost more than the rest of the page."""
-    key = f"insights:statistics-html:{course.pk}"
+    request cost more than the rest of the page. The sections weigh hundreds of kilobytes, so
+    each process keeps those it used last and asks the cache only whether they are current."""
+    key = statistics_html_key(course)
+    kept = _kept_sections.get(course.pk)
+    if kept is not None and cache.get(f"{key}:token") == kept.token:
+        return kept
     sections = cache.get(key)
-    if sections is not None:
-        return sections
-    with _rendering[course.pk]:  # one thread of a process renders, the others wait for it
-        sections = cache.get(key)
-        if sections is not None:
-            return sections
-        context = {
-            "course": course,
-            "stats": selectors.course_statistics(course),
-            "min_flag_students": selectors.MIN_STUDENTS_TO_FLAG,
-        }
-        sections = StatisticsSections(
-            summary_html=mark_safe(  # noqa: S308 (our template's output)
-                render_to_string("insights/course.html#summary", context, request)
-            ),
-            items_html=mark_safe(  # noqa: S308 (our template's output)
-                render_to_string("insights/course.html#items", context, request)
-            ),
-        )
-        cache.set(key, sections, selectors.STATISTICS_SECONDS)
+    if sections is None:
+        with _rendering[course.pk]:  # one thread of a process renders, the others wait for it
+            sections = cache.get(key) or _sections_render(request, course, key)
+    _kept_sections[course.pk] = sections
     return sections
 
 
+def statistics_html_key(course) -> str:
+    return f"insights:statistics-html:{course.pk}:{settings.CACHE_RELEASE}"
+
+
+def _sections_render(request: HttpRequest, course, key: str) -> StatisticsSections:
+    context = {
+        "course": course,
+        "stats": selectors.course_statistics(course),
+        "min_flag_students": selectors.MIN_STUDENTS_TO_FLAG,
+    }
+    sections = StatisticsSections(
+        summary_html=mark_safe(  # noqa: S308 (our template's output)
+            render_to_string("insights/course.html#summary", context, request)
+        ),
+        items_html=mark_safe(  # noqa: S308 (our template's output)
+            render_to_string("insights/course.html#items", context, request)
+        ),
+        token=secrets.token_hex(8),
+    )
+    cache.set_many({key: sections, f"{key}:token": sections.token}, selectors.STATISTICS_SECONDS)
+    return sections
+
+
+_kept_sections: dict[int, StatisticsSections] = {}  # by course id, in this process
 _rendering: defaultdict[int, threading.Lock] = defaultdict(threading.Lock)
 
 
@@ -144,7 +175,7 @@ def student(request: HttpRequest, course_slug: str, user_id: int) -> HttpRespons
 @require_GET
 def students_csv(request: HttpRequest, course_slug: str) -> StreamingHttpResponse:
     course = selectors.insights_course_get(request.user, slug=course_slug)
-    lesson_count = selectors.course_lessons(course).count()
+    lesson_count = selectors.lesson_count(course)
     header = [
         "username",
         "name",

@@ -9,6 +9,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from courseapp.quizzes.models import Attempt, Question, QuestionReport
+from courseapp.quizzes.report_cache import reports_changed
 from courseapp.quizzes.selectors import QuestionData
 from courseapp.quizzes.types import Grade
 from courseapp.student_cache import student_changed
@@ -184,4 +185,6 @@ def question_report_resolve(
     reports = QuestionReport.objects.open().filter(question=question)
     if up_to is not None:
         reports = reports.filter(pk__lte=up_to)
-    return reports.update(resolved_at=timezone.now(), resolved_by=user)
+    resolved = reports.update(resolved_at=timezone.now(), resolved_by=user)
+    reports_changed()
+    return resolved
