@@ -151,9 +151,11 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 
 
 def code_release() -> str:
-    """A short name for this version of the code: its modules and templates, and Django's."""
+    """A short name for this version of the code: its modules, templates and static files (pages
+    name them by their hash), and Django's version."""
     digest = hashlib.blake2b(django.get_version().encode(), digest_size=6)
     sources = [*BASE_DIR.glob("courseapp/**/*.py"), *BASE_DIR.glob("templates/**/*.html")]
+    sources += [path for path in BASE_DIR.glob("static/**/*") if path.is_file()]
     for path in sorted(sources):
         digest.update(str(path.relative_to(BASE_DIR)).encode())
         digest.update(path.read_bytes())

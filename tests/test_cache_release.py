@@ -22,6 +22,9 @@ def test_the_release_names_the_modules_and_templates(tmp_path, monkeypatch):
     (tmp_path / "notes.txt").write_text("not code")
     template.write_text("<p>{{ title }}</p>\n")
     assert courseapp.settings.code_release() == first
+    (tmp_path / "static" / "css").mkdir(parents=True)  # pages link to it by its hash
+    (tmp_path / "static" / "css" / "site.css").write_text("body { margin: 0 }\n")
+    assert courseapp.settings.code_release() != first
 
 
 def test_a_value_kept_by_another_release_is_not_read_and_a_change_drops_both(
