@@ -142,6 +142,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # "content" in its own memory (`make run`, tests), and "student" and "course" keep nothing: a
 # worker's own copy would outlive a write another process made.
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# Seconds to wait for Redis before serving from the database instead: a healthy Redis answers
+# within a millisecond, and a page must not hang on a sick one.
+REDIS_TIMEOUT = float(os.environ.get("REDIS_TIMEOUT", "0.25"))
+
 # Cached values are pickled objects and rendered HTML, which another version of the code may
 # not read as it meant them, and during a rolling update both share one Redis. So what the
 # content cache holds, the statistics and what `courseapp.versioned_cache` keeps are named by the
@@ -163,9 +167,6 @@ def code_release() -> str:
 
 
 CACHE_RELEASE = code_release()
-# Seconds to wait for Redis before serving from the database instead: a healthy Redis answers
-# within a millisecond, and a page must not hang on a sick one.
-REDIS_TIMEOUT = float(os.environ.get("REDIS_TIMEOUT", "0.25"))
 
 
 def cache(alias: str, max_entries: int | None, prefix: str = "") -> dict:

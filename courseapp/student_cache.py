@@ -49,8 +49,8 @@ def student_changed(user_id: int) -> None:
 
 
 @receiver(post_save, sender=settings.AUTH_USER_MODEL, dispatch_uid="student_cache")
-def _account_saved(sender, instance, update_fields=None, **kwargs) -> None:
+def _account_saved(sender, instance, created, update_fields=None, **kwargs) -> None:
     """What is kept for a student may show their account (a name in the students table): a
-    save drops it, except the one every login makes."""
-    if update_fields is None or set(update_fields) != {"last_login"}:
+    save drops it, except the one every login makes (and a new account has nothing kept)."""
+    if not created and (update_fields is None or set(update_fields) != {"last_login"}):
         student_changed(instance.pk)
